@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Runs a TypeScript file of this repo (bench, scripts) with tsx: `node bin/run-ts.js path/to/file.ts args...`.
+import { register } from 'tsx/esm/api';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+
+const [file, ...rest] = process.argv.slice(2);
+if (!file) {
+  console.error('usage: node bin/run-ts.js FILE.ts [args...]');
+  process.exit(2);
+}
+process.argv = [process.argv[0], resolve(file), ...rest];
+register();
+await import(pathToFileURL(resolve(file)).href);
