@@ -74,7 +74,9 @@ export function resolveModel(cfg: ModelConfig, ncOverride?: number, file = cfg.n
       if (j >= i || j < -1 || (j === -1 && i !== 0)) fail(i, `input ${j} is not an earlier layer`);
     }
     const chIn = (j: number) => (j === -1 ? 3 : ch[j]);
-    const args = rawArgs.map((a) => (a === 'nc' ? nc : a === 'anchors' ? cfg.anchors : a));
+    // Upstream eval()s string args: the names nc / anchors / None become values, other strings stay strings.
+    const named: Record<string, unknown> = { nc, anchors: cfg.anchors, None: null, True: true, False: false };
+    const args = rawArgs.map((a) => (typeof a === 'string' && a in named ? named[a] : a));
     let n = number > 1 ? Math.max(pyRound(number * gd), 1) : number;
     const nPrinted = n;
     const spec: Partial<LayerSpec> = { index: i, from, inputs, module, kind: info.kind };
