@@ -8,8 +8,14 @@ export const SHARED_DIR = resolve(process.cwd(), '../shared');
 
 export interface RefTensor { shape: number[]; dtype: string; data: number[] }
 
+// Python's json writes bare NaN / Infinity, which JSON.parse rejects: quote them, then turn them back into numbers.
+const NON_FINITE = /([[,:]\s*)(-?Infinity|NaN)(?=\s*[,\]}])/g;
+const VALUES: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY };
+
 export function readRefJson<T = Record<string, unknown>>(name: string): T {
-  return JSON.parse(readFileSync(resolve(REF_DIR, name), 'utf8')) as T;
+  const text = readFileSync(resolve(REF_DIR, name), 'utf8');
+  return JSON.parse(text.replace(NON_FINITE, '$1"$2"'), (_key, value: unknown) =>
+    typeof value === 'string' && value in VALUES ? VALUES[value] : value) as T;
 }
 
 /** `.bin` + `.manifest.json`: float32 LE tensors concatenated; entries [name, shape, offset, dtype]. */

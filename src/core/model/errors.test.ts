@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { useBackend } from '../../../test/backend';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelConfigError, ShapeError } from '../errors';
 import { buildModel, modelConfig, parseModelYaml } from './index';
@@ -6,7 +7,7 @@ import { summarize } from './summary';
 import { resolveModel } from './spec';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useBackend('cpu');
 });
 
 // The v7.0 yolov5s.yaml as users have it on disk (comments, flow lists, None/False, nc/anchors names).

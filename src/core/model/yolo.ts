@@ -54,6 +54,8 @@ export class YoloModel {
   get nc(): number { return this.resolved.nc; }
   get maxStride(): number { return Math.max(...this.stride); }
   get entries(): readonly StateEntry[] { return this.registry.entries; }
+  /** (nl, na, 2) anchors in grid units, the form the loss takes. */
+  anchorGrid(): number[][][] { return this.stride.map((_, i) => this.detect.anchorsAt(i)); }
 
   /** Trainable variables in upstream parameter order. */
   trainableVariables(): tf.Variable[] {
