@@ -60,9 +60,12 @@ for (const backend of ['cpu', 'wasm'] as const) describe(`forward parity with up
   beforeAll(async () => {
     await useBackend(backend);
   });
-  const ref = readRefJson<Record<string, any>>('model_forward.json');
+  const ref = readRefJson<{
+    input: RefTensor; eval_decoded: RefTensor; eval_raw: RefTensor[]; train_raw: RefTensor[];
+    model0_bn_buffers_after_train_forward: { running_mean: RefTensor; running_var: RefTensor; num_batches_tracked: number };
+  }>('model_forward.json');
   const sd = readRefStateDict('yolov5n_nc3_seed0_state_dict');
-  const input = nchwToNhwc(ref.input as RefTensor);
+  const input = nchwToNhwc(ref.input);
 
   it('eval decoded and raw outputs match element-wise', async () => {
     const m = buildModel(modelConfig('yolov5n'), { nc: 3 });
@@ -100,7 +103,7 @@ for (const backend of ['cpu', 'wasm'] as const) describe(`forward parity with up
     }
     const after = (await m.stateDict());
     const exp = ref.model0_bn_buffers_after_train_forward;
-    for (const k of ['running_mean', 'running_var']) {
+    for (const k of ['running_mean', 'running_var'] as const) {
       const w = worst(after.get(`model.0.bn.${k}`)!.data, exp[k].data, tol.bnRtol, 1e-6);
       expect(w.ratio, `${k}: ${JSON.stringify(w)}`).toBeLessThanOrEqual(1);
     }

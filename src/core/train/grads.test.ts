@@ -28,24 +28,27 @@ for (const backend of ['cpu', 'wasm'] as const) describe(`model + loss gradients
     await useBackend(backend);
   });
   it('matches the listed gradients (relative to their scale) and every grad norm', async () => {
-    const ref = readRefJson<Record<string, any>>('compute_loss.json');
+    const ref = readRefJson<{
+      input: RefTensor; targets: RefTensor; hyp_scaled: LossHyp; loss: number;
+      grads: Record<string, RefTensor>; grad_norms: Record<string, number>;
+    }>('compute_loss.json');
     const model = buildModel(modelConfig('yolov5n'), { nc: 3 });
     model.loadStateDict(readRefStateDict('yolov5n_nc3_seed0_state_dict'));
-    const input = nchwToNhwc(ref.input as RefTensor);
+    const input = nchwToNhwc(ref.input);
     const x = tf.tensor4d(input.data, input.shape);
-    const targets = Float32Array.from(ref.targets.data as number[]);
+    const targets = Float32Array.from(ref.targets.data);
     const vars = model.trainableVariables();
     const names = model.entries.filter((e) => e.kind === 'conv_weight' || e.kind === 'param').map((e) => e.name);
     let lossValue = 0;
     const { value, grads } = tf.variableGrads(() => {
-      const out = computeLoss(model.forwardTrain(x), targets, { anchors: model.anchorGrid(), nc: 3, hyp: ref.hyp_scaled as LossHyp });
+      const out = computeLoss(model.forwardTrain(x), targets, { anchors: model.anchorGrid(), nc: 3, hyp: ref.hyp_scaled });
       return out.loss;
     }, vars);
     lossValue = (await value.data())[0];
     expect(Math.abs(lossValue - ref.loss) / ref.loss).toBeLessThan(tol.loss);
 
     const gradOf = new Map(vars.map((v, i) => [names[i], grads[v.name]]));
-    for (const [name, t] of Object.entries(ref.grads as Record<string, RefTensor>)) {
+    for (const [name, t] of Object.entries(ref.grads)) {
       const expected = t.shape.length === 4 ? oihwToHwio(t) : Float32Array.from(t.data);
       const scale = expected.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
       // 1e-4 relative, with a floor of 1e-6 of the tensor's largest entry for the near-zero ones.
@@ -61,7 +64,7 @@ for (const backend of ['cpu', 'wasm'] as const) describe(`model + loss gradients
       expect(Math.sqrt(d2 / n2), `${name} relative L2`).toBeLessThan(tol.l2);
       expect(w.ratio, `${name}: ${JSON.stringify(w)}`).toBeLessThanOrEqual(1);
     }
-    const norms = ref.grad_norms as Record<string, number>;
+    const norms = ref.grad_norms;
     expect(Object.keys(norms)).toEqual(names);
     for (const name of names) {
       const g = gradOf.get(name)!;
