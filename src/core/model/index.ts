@@ -3,3 +3,4 @@ export { parseModelYaml } from './parseYaml';
 export { resolveModel, type LayerSpec, type ResolvedModel } from './spec';
 export { buildModel, YoloModel, type BuildOptions } from './yolo';
 export type { StateDict, StateTensor } from './stateDict';
+export { intersectDicts, transferWeights, type TransferReport } from './transfer';

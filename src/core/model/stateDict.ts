@@ -12,8 +12,12 @@ export type StateDict = Map<string, StateTensor>;
 const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 const numel = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** Checks every key first, so a bad state_dict changes nothing; then writes all tensors. */
-export function applyStateDict(entries: readonly StateEntry[], sd: StateDict, file: string): void {
+/**
+ * Checks every key first, so a bad state_dict changes nothing; then writes all tensors. `strict: false` (PyTorch's
+ * load_state_dict(strict=False), used by transfer learning) loads the keys present and leaves the others.
+ */
+export function applyStateDict(entries: readonly StateEntry[], sd: StateDict, file: string, strict = true): void {
+  if (!strict) entries = entries.filter((e) => sd.has(e.name));
   for (const e of entries) {
     const t = sd.get(e.name);
     if (!t) throw new ShapeError('missing_key', `missing key '${e.name}' (expected shape [${e.torchShape}])`, { file });

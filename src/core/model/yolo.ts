@@ -107,9 +107,12 @@ export class YoloModel {
     return det.inputs.map((j) => (j === layers.length - 2 ? prev : outputs[j]!));
   }
 
-  /** Load upstream-layout tensors (NCHW/OIHW); every key must be present with its exact shape. */
-  loadStateDict(sd: StateDict, file = 'state_dict'): void {
-    applyStateDict(this.registry.entries, sd, file);
+  /**
+   * Load upstream-layout tensors (NCHW/OIHW); every key must be present with its exact shape, or with
+   * `strict: false` only the keys given (each still with its exact shape).
+   */
+  loadStateDict(sd: StateDict, file = 'state_dict', { strict = true } = {}): void {
+    applyStateDict(this.registry.entries, sd, file, strict);
   }
 
   /** This model's tensors in upstream layout and key order. */
