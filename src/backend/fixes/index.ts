@@ -1,0 +1,29 @@
+// The wasm package registers its kernels when first imported; import it before ours so that a later import
+// cannot overwrite a fix with the stock kernel.
+import '@tensorflow/tfjs-backend-wasm';
+import { cpuResizeNearestNeighborGradFix } from './cpuResizeNearestNeighborGrad';
+import { installGatherNdGradient } from './gatherNdGradient';
+import { installFix, type KernelFix } from './kernelFix';
+import { wasmConv2DBackpropFilterFix } from './wasmConv2DBackpropFilter';
+import { wasmConv2DBackpropInputFix } from './wasmConv2DBackpropInput';
+import { wasmGatherV2Fix } from './wasmGatherV2';
+import { wasmMaxPoolGradFix } from './wasmMaxPoolGrad';
+import { wasmUnsortedSegmentSumFix } from './wasmUnsortedSegmentSum';
+
+/** Every kernel we replace or add for tfjs 4.22 (see DESIGN.md §3). */
+export const KERNEL_FIXES: readonly KernelFix[] = [
+  cpuResizeNearestNeighborGradFix, // wrong for batch > 1
+  wasmMaxPoolGradFix, // wrong for windows with all values <= 0
+  wasmConv2DBackpropFilterFix, // missing on wasm
+  wasmConv2DBackpropInputFix, // correct on wasm but ~10x slower than the forward conv
+  wasmUnsortedSegmentSumFix, // missing on wasm (gradient of tf.gather)
+  wasmGatherV2Fix, // wrong on wasm for batchDims > 0
+];
+
+/** Registers all fixes; safe to call any number of times, before or after a backend initialises. */
+export function installKernelFixes(): void {
+  for (const fix of KERNEL_FIXES) installFix(fix);
+  installGatherNdGradient(); // missing on every backend
+}
+
+export { stockKernel, type KernelFix } from './kernelFix';

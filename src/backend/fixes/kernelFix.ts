@@ -1,0 +1,26 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** A kernel we register in place of (or in addition to) tfjs 4.22's own for one backend. */
+export interface KernelFix {
+  kernelName: string;
+  backendName: 'cpu' | 'wasm';
+  kernelFunc: tf.KernelFunc;
+}
+
+const key = (fix: KernelFix): string => `${fix.backendName}_${fix.kernelName}`;
+// What tfjs had registered before our first install (null: nothing), so tests can show the stock bug.
+const stock = new Map<string, tf.KernelConfig | null>();
+
+/** Registers `fix`, replacing whatever is there; a no-op when it is already ours. */
+export function installFix(fix: KernelFix): void {
+  const current = tf.getKernel(fix.kernelName, fix.backendName);
+  if (current?.kernelFunc === fix.kernelFunc) return;
+  if (!stock.has(key(fix))) stock.set(key(fix), current ?? null);
+  if (current) tf.unregisterKernel(fix.kernelName, fix.backendName);
+  tf.registerKernel({ kernelName: fix.kernelName, backendName: fix.backendName, kernelFunc: fix.kernelFunc });
+}
+
+/** tfjs's own kernel that `fix` replaced: null if tfjs has none, undefined if the fix was never installed. */
+export function stockKernel(fix: KernelFix): tf.KernelConfig | null | undefined {
+  return stock.get(key(fix));
+}
