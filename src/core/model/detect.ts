@@ -55,7 +55,8 @@ export class Detect {
   decode(raw: tf.Tensor5D[]): tf.Tensor3D {
     const levels = raw.map((r, i) => {
       const [b, ny, nx, na, no] = r.shape;
-      const s = tf.sigmoid(r);
+      // Work in 4-D (B, ny*nx, na, no): tfjs-wasm slices rank-5 tensors on a slow generic path.
+      const s = tf.sigmoid(tf.reshape(r, [b, ny * nx, na, no]));
       const stride = this.stride[i];
       const gridData = new Float32Array(ny * nx * 2);
       for (let y = 0; y < ny; y++) {
@@ -64,13 +65,13 @@ export class Detect {
           gridData[(y * nx + x) * 2 + 1] = y - 0.5;
         }
       }
-      const grid = tf.tensor(gridData, [1, ny, nx, 1, 2]);
-      const anchorPx = tf.tensor(this.anchorsAt(i).flat().map((v) => v * stride), [1, 1, 1, na, 2]);
-      const xy = tf.mul(tf.add(tf.mul(tf.slice(s, [0, 0, 0, 0, 0], [-1, -1, -1, -1, 2]), 2), grid), stride);
-      const wh = tf.mul(tf.square(tf.mul(tf.slice(s, [0, 0, 0, 0, 2], [-1, -1, -1, -1, 2]), 2)), anchorPx);
-      const rest = tf.slice(s, [0, 0, 0, 0, 4], [-1, -1, -1, -1, no - 4]);
-      const y = tf.concat([xy, wh, rest], 4);
-      return tf.reshape(tf.transpose(y, [0, 3, 1, 2, 4]), [b, na * ny * nx, no]);
+      const grid = tf.tensor(gridData, [1, ny * nx, 1, 2]);
+      const anchorPx = tf.tensor(this.anchorsAt(i).flat().map((v) => v * stride), [1, 1, na, 2]);
+      const xy = tf.mul(tf.add(tf.mul(tf.slice(s, [0, 0, 0, 0], [-1, -1, -1, 2]), 2), grid), stride);
+      const wh = tf.mul(tf.square(tf.mul(tf.slice(s, [0, 0, 0, 2], [-1, -1, -1, 2]), 2)), anchorPx);
+      const rest = tf.slice(s, [0, 0, 0, 4], [-1, -1, -1, no - 4]);
+      const y = tf.concat([xy, wh, rest], 3);
+      return tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [b, na * ny * nx, no]);
     });
     return tf.concat(levels, 1) as tf.Tensor3D;
   }
