@@ -2,12 +2,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { YoloError } from '../core/errors';
 import { infoCommand } from './info';
+import { valCommand } from './val';
+import { detectCommand } from './detect';
 
 // PROD silences tfjs's "install tfjs-node" banner, which cannot apply here (tfjs-node cannot be installed).
 tf.env().set('PROD', true);
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   info: { run: infoCommand, help: 'model summary: layers, parameters, GFLOPs (upstream table)' },
+  detect: { run: detectCommand, help: 'detect objects in images with a .pt (upstream detect.py)' },
+  val: { run: valCommand, help: 'validate a .pt on a data.yaml split: P, R, mAP50, mAP50-95 (upstream val.py)' },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,133 @@
+// A validation run as upstream val.py does it: rect batches letterboxed with pad 0.5, eval forward, multi-label
+// NMS (conf 0.001, IoU 0.6, max_det 300), detections and labels rescaled to original pixels, matched at 10 IoU
+// thresholds, then P / R / mAP50 / mAP50-95 over the classes present in the labels.
+import { scaleBoxes, valBatches, type RgbImage, type ValItem } from './data';
+import { ValStats, nonMaxSuppression, processBatch, type ValSummary } from './metrics';
+import type { YoloModel } from './model';
+import { predictDecoded } from './predict';
+
+export interface ValOptions {
+  imgsz?: number;
+  batchSize?: number;
+  confThres?: number;
+  iouThres?: number;
+  maxDet?: number;
+  singleCls?: boolean;
+}
+
+export interface ValClassRow { name: string; images: number; instances: number; P: number; R: number; mAP50: number; mAP50_95: number }
+
+export interface ValResult {
+  images: number;
+  instances: number;
+  P: number;
+  R: number;
+  mAP50: number;
+  mAP50_95: number;
+  fitness: number;
+  perClass: ValClassRow[];
+  /** Per image, as upstream's speed line. */
+  speedMs: { preprocess: number; inference: number; nms: number };
+  /** The batch shape of the last batch, (B, 3, H, W) as upstream prints it. */
+  lastShape: [number, number, number, number];
+  summary: ValSummary;
+}
+
+export interface ValProgress { batch: number; batches: number; images: number }
+
+export async function runVal(
+  model: YoloModel,
+  items: readonly ValItem[],
+  decode: (file: string) => Promise<RgbImage>,
+  names: readonly string[],
+  opts: ValOptions = {},
+  onProgress?: (p: ValProgress) => void,
+): Promise<ValResult> {
+  const { imgsz = 640, batchSize = 32, confThres = 0.001, iouThres = 0.6, maxDet = 300, singleCls = false } = opts;
+  const stats = new ValStats();
+  const dt = [0, 0, 0];
+  let seen = 0;
+  let lastShape: [number, number, number, number] = [0, 3, imgsz, imgsz];
+  const batches = Math.ceil(items.length / batchSize);
+  for await (const batch of valBatches(items, decode, { imgSize: imgsz, batchSize, stride: model.maxStride, pad: 0.5, rect: true })) {
+    // Decoding and letterboxing are the loader's (upstream's dataloader workers); pre-process is uint8 -> float.
+    const { data: pred, shape: [b, rows, cols], ms } = await predictDecoded(model, batch.items.map((s) => s.image));
+    dt[0] += ms.preprocess;
+    dt[1] += ms.inference;
+    const t = performance.now();
+    const dets = nonMaxSuppression(pred, [b, rows, cols], { confThres, iouThres, multiLabel: true, agnostic: singleCls, maxDet });
+    dt[2] += performance.now() - t;
+    lastShape = [b, 3, batch.shapeHW[0], batch.shapeHW[1]];
+
+    batch.items.forEach((s, si) => {
+      const det = dets[si];
+      const npr = det.length / 6;
+      const nl = s.labels.length / 5;
+      const tcls = Float32Array.from({ length: nl }, (_, i) => s.labels[i * 5]);
+      seen += 1;
+      if (npr === 0) {
+        if (nl) stats.add(new Uint8Array(0), new Float32Array(0), new Float32Array(0), tcls);
+        return;
+      }
+      if (singleCls) for (let i = 0; i < npr; i++) det[i * 6 + 5] = 0;
+      const predn = Float32Array.from(det);
+      scaleBoxes(batch.shapeHW, { data: predn, stride: 6 }, s.hw0, s.ratioPad);
+      let correct: Uint8Array = new Uint8Array(npr * 10);
+      if (nl) {
+        const tbox = Float32Array.from(s.boxes);
+        scaleBoxes(batch.shapeHW, { data: tbox }, s.hw0, s.ratioPad);
+        const labelsn = new Float32Array(nl * 5);
+        for (let i = 0; i < nl; i++) labelsn.set([tcls[i], ...tbox.subarray(i * 4, i * 4 + 4)], i * 5);
+        correct = processBatch(predn, labelsn);
+      }
+      stats.add(correct, Float32Array.from({ length: npr }, (_, i) => det[i * 6 + 4]),
+        Float32Array.from({ length: npr }, (_, i) => det[i * 6 + 5]), tcls);
+    });
+    onProgress?.({ batch: batch.index + 1, batches, images: seen });
+  }
+
+  const summary = stats.summarize(model.nc);
+  const perClass = Array.from(summary.apClass, (c, i) => ({
+    name: names[c] ?? String(c), images: seen, instances: summary.nt[c],
+    P: summary.p[i], R: summary.r[i], mAP50: summary.ap50[i], mAP50_95: summary.ap[i],
+  }));
+  const per = (ms: number) => (seen ? ms / seen : 0);
+  return {
+    images: seen,
+    instances: summary.nt.reduce((a, v) => a + v, 0),
+    P: summary.mp, R: summary.mr, mAP50: summary.map50, mAP50_95: summary.map, fitness: summary.fitness,
+    perClass,
+    speedMs: { preprocess: per(dt[0]), inference: per(dt[1]), nms: per(dt[2]) },
+    lastShape,
+    summary,
+  };
+}
+
+/** Python's '%.{p}g'. */
+export function formatG(x: number, p = 3): string {
+  if (x === 0) return '0';
+  if (!Number.isFinite(x)) return String(x);
+  const exp = Number(x.toExponential(p - 1).split('e')[1]);
+  if (exp < -4 || exp >= p) {
+    const [m, e] = x.toExponential(p - 1).split('e');
+    const mant = m.includes('.') ? m.replace(/\.?0+$/, '') : m;
+    const en = Number(e);
+    return `${mant}e${en < 0 ? '-' : '+'}${String(Math.abs(en)).padStart(2, '0')}`;
+  }
+  const s = x.toFixed(Math.max(0, p - 1 - exp));
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}
+
+/** Upstream's val table: header, the 'all' row and (for fewer than 50 classes, or verbose) one row per class. */
+export function formatValTable(r: ValResult, verbose: boolean, nc: number): string {
+  const row = (name: string, images: number, inst: number, p: number, rr: number, m50: number, m: number) =>
+    `${name.padStart(22)}${String(images).padStart(11)}${String(inst).padStart(11)}${[p, rr, m50, m].map((v) => formatG(v).padStart(11)).join('')}`;
+  const lines = [`${'Class'.padStart(22)}${['Images', 'Instances', 'P', 'R', 'mAP50', 'mAP50-95'].map((h) => h.padStart(11)).join('')}`];
+  lines.push(row('all', r.images, r.instances, r.P, r.R, r.mAP50, r.mAP50_95));
+  if (verbose || (nc < 50)) {
+    for (const c of r.perClass) lines.push(row(c.name, c.images, c.instances, c.P, c.R, c.mAP50, c.mAP50_95));
+  }
+  const s = r.speedMs;
+  lines.push(`Speed: ${s.preprocess.toFixed(1)}ms pre-process, ${s.inference.toFixed(1)}ms inference, ${s.nms.toFixed(1)}ms NMS per image at shape (${r.lastShape.join(', ')})`);
+  return lines.join('\n');
+}
