@@ -39,8 +39,10 @@ export class BatchNorm2d {
     const { mean, variance } = tf.moments(x, [0, 1, 2]);
     const n = x.shape[0] * x.shape[1] * x.shape[2];
     this.updateRunning(mean, variance, n);
-    return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D,
-      this.bias as tf.Tensor1D, this.weight as tf.Tensor1D, BN_EPS);
+    // Written out rather than tf.batchNorm: tfjs's FusedBatchNorm gradient tiles per-channel factors to the full
+    // activation shape, the largest cost of a wasm training step; broadcasting mul/add reduce with Sum instead.
+    const scale = tf.mul(this.weight, tf.rsqrt(tf.add(variance, BN_EPS)));
+    return tf.add(tf.mul(tf.sub(x, mean), scale), this.bias);
   }
 
   /** Running statistics move with `momentum` on every train-mode forward; no gradient flows through them. */
