@@ -1,23 +1,26 @@
-// `npm run bench`: training-step speed in Node per backend, beside upstream's CPU numbers. Prints a table and,
-// with --json FILE, writes the figures. Flags: --model yolov5n --img N --batch N --iters N --backend wasm|cpu.
+// `npm run bench`: training-step and validation speed in Node, beside upstream's CPU numbers. Prints tables and,
+// with --json FILE, writes the figures. Flags: --only step|val, and for one step case:
+// --model yolov5n --img N --batch N --iters N --backend wasm|cpu.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../src/backend/select';
 import type { ModelName } from '../src/core/model';
 import { benchTrainStep, type StepBenchCase, type StepBenchResult } from './trainStep';
+import { benchVal } from './val';
 
 tf.env().set('PROD', true);
 
 interface UpstreamRun { imgsz: number; batch: number; threads: number; median_s_per_iter: number }
 
-function upstreamRuns(): UpstreamRun[] {
+const SHARED = resolve(process.cwd(), '../shared');
+
+function readShared<T>(file: string): T | null {
   try {
-    const j = JSON.parse(readFileSync(resolve(process.cwd(), '../shared/reference/timing_cpu.json'), 'utf8'));
-    return j.runs as UpstreamRun[];
+    return JSON.parse(readFileSync(resolve(SHARED, file), 'utf8')) as T;
   } catch {
-    console.warn('(../shared/reference/timing_cpu.json not found: no upstream column)');
-    return [];
+    console.warn(`(${file} not found under ../shared: no upstream column)`);
+    return null;
   }
 }
 
@@ -32,7 +35,7 @@ const DEFAULT_PLAN: (StepBenchCase & { backend: BackendName })[] = [
   { backend: 'cpu', model: 'yolov5n', img: 64, batch: 2, iters: 3, warmup: 1 },
 ];
 
-async function main() {
+async function stepSection(results: Record<string, unknown>) {
   const plan = arg('img') || arg('batch') || arg('backend') || arg('model')
     ? [{
       backend: (arg('backend') ?? 'wasm') as BackendName,
@@ -43,8 +46,8 @@ async function main() {
       warmup: 2,
     }]
     : DEFAULT_PLAN;
-  const upstream = upstreamRuns();
-  const results: (StepBenchResult & { upstream: Record<string, number> })[] = [];
+  const upstream = readShared<{ runs: UpstreamRun[] }>('reference/timing_cpu.json')?.runs ?? [];
+  const rows: (StepBenchResult & { upstream: Record<string, number> })[] = [];
   console.log('training step = forward + loss + backward + SGD update (Node, one process)');
   console.log(`${'backend'.padEnd(8)}${'model'.padEnd(9)}${'img'.padStart(5)}${'batch'.padStart(6)}${'median s'.padStart(10)}${'img/s'.padStart(8)}   upstream PyTorch CPU median s`);
   for (const c of plan) {
@@ -52,10 +55,28 @@ async function main() {
     const r = await benchTrainStep(c);
     const up = Object.fromEntries(upstream.filter((u) => u.imgsz === r.img && u.batch === r.batch)
       .map((u) => [`${u.threads}_threads`, u.median_s_per_iter]));
-    results.push({ ...r, upstream: up });
+    rows.push({ ...r, upstream: up });
     const upText = Object.entries(up).map(([k, v]) => `${v.toFixed(2)} (${k.replace('_', ' ')})`).join(', ') || '-';
     console.log(`${r.backend.padEnd(8)}${r.model.padEnd(9)}${String(r.img).padStart(5)}${String(r.batch).padStart(6)}${r.medianS.toFixed(3).padStart(10)}${r.imagesPerS.toFixed(1).padStart(8)}   ${upText}`);
   }
+  results.trainStep = rows;
+}
+
+async function valSection(results: Record<string, unknown>) {
+  await initBackend({ prefer: 'wasm' });
+  const r = await benchVal(SHARED, 640);
+  const up = readShared<{ A_640: { speed_line: string; wall_s: number } }>('reference/pretrained_val.json');
+  console.log('\nval: yolov5n.pt on coco128 at 640 (batch 32, rect), wasm');
+  console.log(`  ours:     ${r.imagesPerS.toFixed(2)} images/s (${r.seconds.toFixed(1)} s for ${r.images}); Speed: ${r.msPerImage.preprocess.toFixed(1)}ms pre-process, ${r.msPerImage.inference.toFixed(1)}ms inference, ${r.msPerImage.nms.toFixed(1)}ms NMS per image; mAP50-95 ${r.mAP50_95.toFixed(4)}`);
+  if (up) console.log(`  upstream: ${(128 / up.A_640.wall_s).toFixed(2)} images/s (${up.A_640.wall_s.toFixed(1)} s wall); ${up.A_640.speed_line}`);
+  results.val = { ...r, upstream: up?.A_640.speed_line };
+}
+
+async function main() {
+  const only = arg('only');
+  const results: Record<string, unknown> = {};
+  if (!only || only === 'step') await stepSection(results);
+  if (!only || only === 'val') await valSection(results);
   const out = arg('json');
   if (out) writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 }
