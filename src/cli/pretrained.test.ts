@@ -8,6 +8,9 @@ import { useBackend } from '../../test/backend';
 import { letterbox, valSample } from '../core/data';
 import { detectImage } from '../core/detect';
 import { predictDecoded } from '../core/predict';
+import { computeLoss, scaleHyp } from '../core/loss';
+import { runVal } from '../core/val';
+import { loadSplit } from './dataset';
 import { loadWeights, type LoadedWeights } from '../core/weights';
 import { decodeImage } from './image';
 
@@ -74,6 +77,20 @@ describe('trained synth weights through the val pipeline (trained_forward.json)'
     let worst = 0;
     ref.decoded.data.forEach((v, i) => { worst = Math.max(worst, Math.abs(data[i] - v) / (1e-4 * Math.abs(v) + 1e-6 * scale)); });
     expect(worst).toBeLessThanOrEqual(1);
+    w.model.dispose();
+  });
+});
+
+describe('validation loss during training (val/*_loss of results.csv)', () => {
+  it('the synth best.pt gives upstream\'s epoch-95 val losses within 1% (fp16 best.pt vs the fp32 EMA it came from)', async () => {
+    const w = loadWeights(new Uint8Array(readFileSync(resolve(SHARED_DIR, 'reference/upstream_synth_e100_best.pt'))), 'best.pt');
+    const split = await loadSplit(resolve(SHARED_DIR, 'datasets/synth/data.yaml'), 'val');
+    const hyp = scaleHyp({ box: 0.05, cls: 0.5, obj: 1.0, cls_pw: 1, obj_pw: 1, anchor_t: 4, fl_gamma: 0, label_smoothing: 0 }, { nc: 3, imgsz: 256, nl: 3 });
+    const r = await runVal(w.model, split.items, (f) => decodeImage(f), w.names, {
+      imgsz: 256, batchSize: 32, lossFn: (raw, t) => computeLoss(raw, t, { anchors: w.model.anchorGrid(), nc: 3, hyp }).lossItems,
+    });
+    // upstream_synth_results_e100.csv, epoch 95: val/box_loss, val/obj_loss, val/cls_loss.
+    [0.038993, 0.013584, 0.028308].forEach((want, k) => expect(Math.abs(r.lossItems![k] - want) / want, `loss ${k}`).toBeLessThan(0.01));
     w.model.dispose();
   });
 });

@@ -1,10 +1,12 @@
 // A validation run as upstream val.py does it: rect batches letterboxed with pad 0.5, eval forward, multi-label
 // NMS (conf 0.001, IoU 0.6, max_det 300), detections and labels rescaled to original pixels, matched at 10 IoU
 // thresholds, then P / R / mAP50 / mAP50-95 over the classes present in the labels.
+import * as tf from '@tensorflow/tfjs';
 import { scaleBoxes, valBatches, type RgbImage, type ValItem } from './data';
 import { ValStats, nonMaxSuppression, processBatch, type ValSummary } from './metrics';
 import type { YoloModel } from './model';
 import { predictDecoded } from './predict';
+import { formatG } from './pyformat';
 
 export interface ValOptions {
   imgsz?: number;
@@ -13,6 +15,8 @@ export interface ValOptions {
   iouThres?: number;
   maxDet?: number;
   singleCls?: boolean;
+  /** During training: [lbox, lobj, lcls] of the eval-mode raw outputs (upstream's val/*_loss columns). */
+  lossFn?: (raw: tf.Tensor5D[], targets: Float32Array) => tf.Tensor1D;
 }
 
 export interface ValClassRow { name: string; images: number; instances: number; P: number; R: number; mAP50: number; mAP50_95: number }
@@ -31,6 +35,8 @@ export interface ValResult {
   /** The batch shape of the last batch, (B, 3, H, W) as upstream prints it. */
   lastShape: [number, number, number, number];
   summary: ValSummary;
+  /** Mean [lbox, lobj, lcls] over batches, when `lossFn` was given. */
+  lossItems?: [number, number, number];
 }
 
 export interface ValProgress { batch: number; batches: number; images: number }
@@ -47,11 +53,15 @@ export async function runVal(
   const stats = new ValStats();
   const dt = [0, 0, 0];
   let seen = 0;
+  let nBatches = 0;
+  const lossSum = [0, 0, 0];
   let lastShape: [number, number, number, number] = [0, 3, imgsz, imgsz];
   const batches = Math.ceil(items.length / batchSize);
   for await (const batch of valBatches(items, decode, { imgSize: imgsz, batchSize, stride: model.maxStride, pad: 0.5, rect: true })) {
     // Decoding and letterboxing are the loader's (upstream's dataloader workers); pre-process is uint8 -> float.
-    const { data: pred, shape: [b, rows, cols], ms } = await predictDecoded(model, batch.items.map((s) => s.image));
+    const loss = opts.lossFn && { fn: opts.lossFn, targets: (start: number, count: number) => chunkTargets(batch.items.slice(start, start + count)) };
+    const { data: pred, shape: [b, rows, cols], ms, lossItems } = await predictDecoded(model, batch.items.map((s) => s.image), loss);
+    if (lossItems) lossItems.forEach((v, k) => { lossSum[k] += v; });
     dt[0] += ms.preprocess;
     dt[1] += ms.inference;
     const t = performance.now();
@@ -83,6 +93,7 @@ export async function runVal(
       stats.add(correct, Float32Array.from({ length: npr }, (_, i) => det[i * 6 + 4]),
         Float32Array.from({ length: npr }, (_, i) => det[i * 6 + 5]), tcls);
     });
+    nBatches++;
     onProgress?.({ batch: batch.index + 1, batches, images: seen });
   }
 
@@ -100,28 +111,23 @@ export async function runVal(
     speedMs: { preprocess: per(dt[0]), inference: per(dt[1]), nms: per(dt[2]) },
     lastShape,
     summary,
+    lossItems: opts.lossFn ? [lossSum[0] / nBatches, lossSum[1] / nBatches, lossSum[2] / nBatches] : undefined,
   };
 }
 
-/** Python's '%.{p}g'. */
-export function formatG(x: number, p = 3): string {
-  if (x === 0) return '0';
-  if (!Number.isFinite(x)) return String(x);
-  const exp = Number(x.toExponential(p - 1).split('e')[1]);
-  if (exp < -4 || exp >= p) {
-    const [m, e] = x.toExponential(p - 1).split('e');
-    const mant = m.includes('.') ? m.replace(/\.?0+$/, '') : m;
-    const en = Number(e);
-    return `${mant}e${en < 0 ? '-' : '+'}${String(Math.abs(en)).padStart(2, '0')}`;
-  }
-  const s = x.toFixed(Math.max(0, p - 1 - exp));
-  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+/** The loader's normalised labels as loss targets: rows [img, cls, x, y, w, h]. */
+function chunkTargets(items: readonly { labels: Float32Array }[]): Float32Array {
+  const rows: number[] = [];
+  items.forEach((s, i) => {
+    for (let k = 0; k < s.labels.length; k += 5) rows.push(i, ...s.labels.subarray(k, k + 5));
+  });
+  return Float32Array.from(rows);
 }
 
 /** Upstream's val table: header, the 'all' row and (for fewer than 50 classes, or verbose) one row per class. */
 export function formatValTable(r: ValResult, verbose: boolean, nc: number): string {
   const row = (name: string, images: number, inst: number, p: number, rr: number, m50: number, m: number) =>
-    `${name.padStart(22)}${String(images).padStart(11)}${String(inst).padStart(11)}${[p, rr, m50, m].map((v) => formatG(v).padStart(11)).join('')}`;
+    `${name.padStart(22)}${String(images).padStart(11)}${String(inst).padStart(11)}${[p, rr, m50, m].map((v) => formatG(v, 3).padStart(11)).join('')}`;
   const lines = [`${'Class'.padStart(22)}${['Images', 'Instances', 'P', 'R', 'mAP50', 'mAP50-95'].map((h) => h.padStart(11)).join('')}`];
   lines.push(row('all', r.images, r.instances, r.P, r.R, r.mAP50, r.mAP50_95));
   if (verbose || (nc < 50)) {
