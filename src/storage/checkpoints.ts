@@ -1,0 +1,134 @@
+// Checkpoints of a run: the .pt bytes as a Blob per entry ('last', 'best', 'epoch-<n>') and a per-run list of
+// entries. Saving puts the new Blob and the updated list in ONE transaction: IndexedDB commits it whole or not at
+// all, so a crash or a full disk mid-save leaves the previous 'last' (bytes and entry) exactly as it was, and the
+// list never names bytes that are not there. (A separate temp key would only be needed if the write spanned
+// several transactions, as a dataset import does.)
+import { req, transact, type StudioDb } from './db';
+import { isQuotaError, StorageError, StorageQuotaError } from './errors';
+import { storageEstimate } from './estimate';
+import { checkId, checkpointIndexKey, checkpointKey } from './keys';
+import { readRecord } from './runs';
+
+/** 'last' and 'best' are replaced by each save; 'epoch' keeps one entry per epoch (upstream's save_period). */
+export type CheckpointKind = 'last' | 'best' | 'epoch';
+
+export interface CheckpointMeta {
+  /** Training epoch the weights are from (upstream's ckpt['epoch']); -1 for a stripped final file. */
+  epoch: number;
+  /** Anything else the studio wants to show (fitness, mAP, backend...), stored as given. */
+  [key: string]: unknown;
+}
+
+export interface CheckpointEntry {
+  /** 'last' | 'best' | 'epoch-<n>': the argument of readCheckpoint / deleteCheckpoint. */
+  id: string;
+  kind: CheckpointKind;
+  epoch: number;
+  size: number;
+  savedAt: number;
+  meta: CheckpointMeta;
+}
+
+const ENTRY_ID = /^(last|best|epoch-\d+)$/;
+
+function entryIdOf(runId: string, kind: CheckpointKind, epoch: number): string {
+  if (kind === 'epoch') {
+    if (!Number.isInteger(epoch) || epoch < 0) {
+      throw new StorageError('bad_checkpoint', `run ${runId}: an 'epoch' checkpoint needs meta.epoch >= 0, got ${epoch}`);
+    }
+    return `epoch-${epoch}`;
+  }
+  if (kind !== 'last' && kind !== 'best') {
+    throw new StorageError('bad_checkpoint', `run ${runId}: checkpoint kind ${JSON.stringify(kind)} is not last, best or epoch`);
+  }
+  if (!Number.isInteger(epoch) || epoch < -1) {
+    throw new StorageError('bad_checkpoint', `run ${runId}: checkpoint meta.epoch ${epoch} is not an integer >= -1`);
+  }
+  return kind;
+}
+
+function checkEntryId(runId: string, entryId: string): void {
+  if (!ENTRY_ID.test(entryId)) {
+    throw new StorageError('bad_checkpoint', `run ${runId}: checkpoint ${JSON.stringify(entryId)} is not last, best or epoch-<n>`);
+  }
+}
+
+async function readEntries(store: IDBObjectStore, runId: string): Promise<CheckpointEntry[]> {
+  return ((await req(store.get(checkpointIndexKey(runId)))) as CheckpointEntry[] | undefined) ?? [];
+}
+
+const ORDER: Record<CheckpointKind, number> = { last: 0, best: 1, epoch: 2 };
+
+/** Stores a checkpoint of an existing run, replacing the entry with the same id. */
+export async function saveCheckpoint(
+  db: StudioDb,
+  runId: string,
+  kind: CheckpointKind,
+  bytes: Uint8Array | Blob,
+  meta: CheckpointMeta,
+): Promise<CheckpointEntry> {
+  checkId(runId, 'run');
+  const id = entryIdOf(runId, kind, meta?.epoch);
+  const blob = bytes instanceof Blob ? bytes : new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
+  const entry: CheckpointEntry = { id, kind, epoch: meta.epoch, size: blob.size, savedAt: db.now(), meta: { ...meta } };
+  try {
+    await transact(db, 'readwrite', async (store) => {
+      await readRecord(store, runId); // no checkpoints for a run that does not exist (or was just deleted)
+      const entries = (await readEntries(store, runId)).filter((e) => e.id !== id);
+      entries.push(entry);
+      entries.sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || a.epoch - b.epoch);
+      store.put(blob, checkpointKey(runId, id));
+      store.put(entries, checkpointIndexKey(runId));
+    });
+  } catch (err) {
+    if (!isQuotaError(err)) throw err;
+    const est = (await storageEstimate().catch(() => undefined)) ?? {};
+    throw new StorageQuotaError(
+      `browser storage is full: checkpoint ${id} of run ${runId} (${(blob.size / 1048576).toFixed(1)} MB) was not saved; ` +
+        'the previous one is kept. Delete old runs or epoch checkpoints to free space.',
+      est,
+    );
+  }
+  return entry;
+}
+
+/** The entries of a run: last, best, then epoch-<n> in epoch order. */
+export async function listCheckpoints(db: StudioDb, runId: string): Promise<CheckpointEntry[]> {
+  checkId(runId, 'run');
+  return transact(db, 'readonly', async (store) => {
+    await readRecord(store, runId);
+    return readEntries(store, runId);
+  });
+}
+
+/** One checkpoint's entry and bytes (read them with `new Uint8Array(await blob.arrayBuffer())`). */
+export async function readCheckpoint(db: StudioDb, runId: string, entryId: string): Promise<{ entry: CheckpointEntry; blob: Blob }> {
+  checkId(runId, 'run');
+  checkEntryId(runId, entryId);
+  const found = await transact(db, 'readonly', async (store) => {
+    const entry = (await readEntries(store, runId)).find((e) => e.id === entryId);
+    const blob: unknown = entry ? await req(store.get(checkpointKey(runId, entryId))) : undefined;
+    return { entry, blob };
+  });
+  if (!found.entry || !(found.blob instanceof Blob)) {
+    throw new StorageError('not_found', `run ${runId} has no checkpoint ${entryId}`, checkpointKey(runId, entryId));
+  }
+  return { entry: found.entry, blob: found.blob };
+}
+
+/** Deletes one checkpoint (entry and bytes together), e.g. to prune epoch checkpoints. */
+export async function deleteCheckpoint(db: StudioDb, runId: string, entryId: string): Promise<void> {
+  checkId(runId, 'run');
+  checkEntryId(runId, entryId);
+  await transact(db, 'readwrite', async (store) => {
+    const entries = await readEntries(store, runId);
+    if (!entries.some((e) => e.id === entryId)) {
+      throw new StorageError('not_found', `run ${runId} has no checkpoint ${entryId}`, checkpointKey(runId, entryId));
+    }
+    store.delete(checkpointKey(runId, entryId));
+    store.put(
+      entries.filter((e) => e.id !== entryId),
+      checkpointIndexKey(runId),
+    );
+  });
+}

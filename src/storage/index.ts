@@ -1,0 +1,47 @@
+// Public surface of src/storage: datasets, runs and checkpoints in IndexedDB (idb-keyval), versioned keys, atomic
+// writes. Open one handle per page / worker with openStudioDb() and call cleanupPending() once at startup.
+export { openStudioDb, DB_NAME, STORE_NAME, type LockManagerLike, type OpenStudioDbOptions, type StudioDb } from './db';
+export { isQuotaError, StorageError, StorageQuotaError } from './errors';
+export { KEY_ROOT } from './keys';
+export { cleanupPending, DEFAULT_STALE_MS, type CleanupOptions, type CleanupResult } from './pending';
+export { importDataset } from './importDataset';
+export { checkName, deleteDataset, getManifest, listDatasets, readImage, renameDataset } from './datasets';
+export { requestPersistentStorage, storageEstimate, type StorageEstimate } from './estimate';
+export {
+  appendEpochMetrics,
+  deleteRun,
+  getRun,
+  listRuns,
+  readEpochMetrics,
+  RUN_SCHEMA,
+  saveRun,
+  updateRun,
+  type EpochMetricsRow,
+  type RunInput,
+  type RunRecord,
+  type RunStatus,
+  type RunSummary,
+} from './runs';
+export {
+  deleteCheckpoint,
+  listCheckpoints,
+  readCheckpoint,
+  saveCheckpoint,
+  type CheckpointEntry,
+  type CheckpointKind,
+  type CheckpointMeta,
+} from './checkpoints';
+export {
+  imageLabels,
+  MANIFEST_SCHEMA,
+  type DatasetCompletion,
+  type DatasetManifest,
+  type DatasetMeta,
+  type DatasetSplits,
+  type DatasetSummary,
+  type ImageRef,
+  type ImportItem,
+  type ImportOptions,
+  type ImportProgress,
+  type SplitName,
+} from './types';
