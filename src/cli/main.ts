@@ -4,14 +4,18 @@ import { YoloError } from '../core/errors';
 import { infoCommand } from './info';
 import { valCommand } from './val';
 import { detectCommand } from './detect';
+import { trainCommand } from './train';
+import { checkCommand } from './check';
 
 // PROD silences tfjs's "install tfjs-node" banner, which cannot apply here (tfjs-node cannot be installed).
 tf.env().set('PROD', true);
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   info: { run: infoCommand, help: 'model summary: layers, parameters, GFLOPs (upstream table)' },
+  train: { run: trainCommand, help: 'train a model on a data.yaml (upstream train.py)' },
   detect: { run: detectCommand, help: 'detect objects in images with a .pt (upstream detect.py)' },
   val: { run: valCommand, help: 'validate a .pt on a data.yaml split: P, R, mAP50, mAP50-95 (upstream val.py)' },
+  check: { run: checkCommand, help: 'verify a dataset (data.yaml, folder or zip): problems per file, label statistics' },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -7,12 +7,19 @@ import type { RgbImage } from './data';
 export function imagesToTensor(images: readonly RgbImage[]): tf.Tensor4D {
   const { width: w, height: h } = images[0];
   const n = w * h * 3;
-  const data = new Float32Array(images.length * n);
+  const packed = new Uint8Array(images.length * n);
   images.forEach((im, b) => {
     if (im.width !== w || im.height !== h) {
       throw new RangeError(`batch images differ in size: ${im.width}x${im.height} vs ${w}x${h}`);
     }
-    for (let i = 0; i < n; i++) data[b * n + i] = im.data[i] / 255;
+    packed.set(im.data, b * n);
   });
-  return tf.tensor4d(data, [images.length, h, w, 3]);
+  return uint8ToTensor(packed, [images.length, h, w, 3]);
+}
+
+/** A packed (B, H, W, 3) uint8 batch -> float32 / 255. */
+export function uint8ToTensor(data: Uint8Array, shape: readonly [number, number, number, number]): tf.Tensor4D {
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = data[i] / 255;
+  return tf.tensor4d(out, [shape[0], shape[1], shape[2], shape[3]]);
 }

@@ -114,7 +114,7 @@ function ncFromStateDict(sd: StateDict, anchors: number[][][] | null): number | 
 }
 
 function firstFloatDType(sd: StateDict): TorchDType {
-  for (const t of sd.values()) if (t.dtype !== 'int64') return t.dtype;
+  for (const t of sd.values()) if (t.dtype !== 'int64') return t.dtype ?? 'float32';
   return 'float32';
 }
 

@@ -126,7 +126,7 @@ function bestFitnessToPy(v: number | null): PyValue {
   return new NdArray(dt, Object.freeze([1]), bytes);
 }
 
-const stateTensorToPy = (t: StateTensor): TorchTensor => makeTensor(t.data, t.shape, t.dtype);
+const stateTensorToPy = (t: StateTensor): TorchTensor => makeTensor(t.data, t.shape, t.dtype ?? 'float32');
 
 function optimizerToPy(o: OptimizerState): PyValue {
   const state = new Map<PyValue, PyValue>();
@@ -179,6 +179,6 @@ export function writeCheckpoint(c: CheckpointInput, opts: WriteOptions = {}): Ui
 /** torch.save(model.state_dict()): an OrderedDict of tensors; each keeps its dtype unless `dtype` is given. */
 export function writeStateDict(sd: StateDict, opts: WriteOptions = {}): Uint8Array {
   const d = new OrderedDict();
-  for (const [k, t] of sd) d.set(k, makeTensor(t.data, t.shape, t.dtype === 'int64' || !opts.dtype ? t.dtype : opts.dtype));
+  for (const [k, t] of sd) d.set(k, makeTensor(t.data, t.shape, t.dtype === 'int64' || !opts.dtype ? t.dtype ?? 'float32' : opts.dtype));
   return saveTorchFile(d, opts.archiveName);
 }

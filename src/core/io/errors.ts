@@ -1,3 +1,4 @@
+import { YoloError } from '../errors';
 /**
  * Every failure while reading or writing a .pt file is a CheckpointError with a stable `code`
  * (callers switch on it) and a message naming the file and the offending entry/key/offset.
@@ -22,12 +23,11 @@ export type CheckpointErrorCode =
   | 'bad_model' // model fields (yaml, tensors) inconsistent
   | 'write_limit'; // something we were asked to write cannot be represented
 
-export class CheckpointError extends Error {
-  override readonly name = 'CheckpointError';
-  constructor(
-    readonly code: CheckpointErrorCode,
-    message: string,
-  ) {
-    super(message);
+/** Errors reading or writing .pt files; a YoloError, so the CLI and the worker report them like any other. */
+export class CheckpointError extends YoloError {
+  declare readonly code: CheckpointErrorCode;
+
+  constructor(code: CheckpointErrorCode, message: string) {
+    super(code, message);
   }
 }

@@ -17,3 +17,5 @@ export { SUPPORTED_MODULE_CLASSES } from './globals';
 export type { Plain } from './pyconvert';
 export { type LoadOptions, loadTorchFile, saveTorchFile } from './torchFile';
 export { makeTensor, tensorToFloat32 } from './tensor';
+export { floatToHalfBits, halfToFloatTable } from './half';
+export type { PyValue } from './pyvalues';

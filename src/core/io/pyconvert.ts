@@ -8,8 +8,8 @@ export interface StateTensor {
   /** row-major values (NCHW / OIHW layout as torch stores them) */
   data: Float32Array;
   shape: number[];
-  /** dtype in the file */
-  dtype: TorchDType;
+  /** dtype in the file (absent for tensors made here: float32) */
+  dtype?: TorchDType;
 }
 
 export type Plain = null | boolean | number | string | Plain[] | { [k: string]: Plain };

@@ -2,6 +2,7 @@
 // renormalised so the stride-16 level stays at 1. Upstream reads each level's loss back to Python floats; here the
 // state lives on the device in a non-trainable variable so computeLoss never reads back (it is float32, not double).
 import * as tf from '@tensorflow/tfjs';
+import { ownVariable } from '../model/registry';
 import { detached } from './autodiff';
 import { LossInputError } from './errors';
 
@@ -20,7 +21,7 @@ export class AutoBalance {
       throw new LossInputError('LOSS_BALANCE', `AutoBalance: ${initial.length} balance values for ${strides.length} levels`);
     }
     this.nl = strides.length;
-    this.state = tf.variable(tf.tensor1d(initial.slice(0, this.nl)), false);
+    this.state = ownVariable(tf.tensor1d(initial.slice(0, this.nl)), false);
   }
 
   /** The balance used by the next computeLoss call, (nl,). Owned by this object: do not dispose. */

@@ -32,7 +32,7 @@ export class Detect {
         data[a * this.no + 4] += obj;
         for (let c = 0; c < this.nc; c++) data[a * this.no + 5 + c] += cls;
       }
-      b.assign(tf.tensor1d(data));
+      tf.tidy(() => b.assign(tf.tensor1d(data)));
     });
   }
 

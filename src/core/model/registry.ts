@@ -32,7 +32,7 @@ export class Registry {
     const data = new Float32Array(k * k * cIn * cOut);
     for (let i = 0; i < data.length; i++) data[i] = this.rng.uniform(-bound, bound);
     // Unnamed: tfjs variable names are global, and several models may live in one process.
-    const v = tf.variable(tf.tensor4d(data, [k, k, cIn, cOut]), true);
+    const v = ownVariable(tf.tensor4d(data, [k, k, cIn, cOut]), true);
     this.entries.push({ name, kind: 'conv_weight', torchShape: [cOut, cIn, k, k], variable: v });
     return v;
   }
@@ -46,7 +46,7 @@ export class Registry {
   }
 
   vector(name: string, data: Float32Array, kind: 'param' | 'running', isBnWeight = false): tf.Variable {
-    const v = tf.variable(tf.tensor1d(data), kind === 'param');
+    const v = ownVariable(tf.tensor1d(data), kind === 'param');
     this.entries.push({ name, kind, torchShape: [data.length], variable: v, isBnWeight });
     return v;
   }
@@ -68,4 +68,11 @@ export class Registry {
   dispose(): void {
     for (const e of this.entries) e.variable?.dispose();
   }
+}
+
+/** A variable that owns its value: tf.variable() leaves the initial tensor alive (and counted) beside it. */
+export function ownVariable(initial: tf.Tensor, trainable: boolean): tf.Variable {
+  const v = tf.variable(initial, trainable);
+  initial.dispose();
+  return v;
 }

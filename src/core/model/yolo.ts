@@ -57,9 +57,11 @@ export class YoloModel {
   /** (nl, na, 2) anchors in grid units, the form the loss takes. */
   anchorGrid(): number[][][] { return this.stride.map((_, i) => this.detect.anchorsAt(i)); }
 
-  /** Trainable variables in upstream parameter order. */
+  /** Parameters that take gradients (not frozen), in upstream parameter order. */
   trainableVariables(): tf.Variable[] {
-    return this.registry.entries.filter((e) => e.kind === 'conv_weight' || e.kind === 'param').map((e) => e.variable!);
+    return this.registry.entries
+      .filter((e) => (e.kind === 'conv_weight' || e.kind === 'param') && e.variable!.trainable)
+      .map((e) => e.variable!);
   }
 
   parameterCount(): number {
