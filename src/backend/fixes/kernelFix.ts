@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { BackendError } from '../errors';
 
 /** A kernel we register in place of (or in addition to) tfjs 4.22's own for one backend. */
 export interface KernelFix {
@@ -17,7 +18,19 @@ export function installFix(fix: KernelFix): void {
   if (current?.kernelFunc === fix.kernelFunc) return;
   if (!stock.has(key(fix))) stock.set(key(fix), current ?? null);
   if (current) tf.unregisterKernel(fix.kernelName, fix.backendName);
-  tf.registerKernel({ kernelName: fix.kernelName, backendName: fix.backendName, kernelFunc: fix.kernelFunc });
+  // The stock kernel's setupFunc (wasm: binding its C++ function) runs only for kernels registered when the
+  // backend initialises; ours carries it so that a fix can hand the cases it does not speed up to stock.
+  const setupFunc = stock.get(key(fix))?.setupFunc;
+  tf.registerKernel({ kernelName: fix.kernelName, backendName: fix.backendName, kernelFunc: fix.kernelFunc, setupFunc });
+}
+
+/** Runs tfjs's own kernel for a case `fix` leaves to it. */
+export function runStock(fix: KernelFix, args: Parameters<tf.KernelFunc>[0]): ReturnType<tf.KernelFunc> {
+  const config = stock.get(key(fix));
+  if (!config) {
+    throw new BackendError('KERNEL_UNSUPPORTED', `${fix.kernelName} (${fix.backendName} fix): no stock kernel to fall back to`);
+  }
+  return config.kernelFunc(args);
 }
 
 /** tfjs's own kernel that `fix` replaced: null if tfjs has none, undefined if the fix was never installed. */

@@ -1,18 +1,85 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { BackendError } from '../errors';
-import { heapF32, transposeRows } from './wasmHeap';
+import { axisPlan, type AxisPlan } from './convGrid';
+import { conv2DBackpropInputCol2im } from './wasmConv2DBackpropInputCol2im';
+import { heapF32 } from './wasmHeap';
 import type { KernelFix } from './kernelFix';
 
 // Speed, not correctness: tfjs 4.22's wasm Conv2DBackpropInput is a naive C++ loop, ~10x slower than the
-// forward conv (4x80x80x128, 3x3: 8.5 s vs 0.7 s) and the slowest part of a wasm training step. Here
-// col (M, K) = dy (M, co) · W^T (co, K) runs on XNNPACK's matmul, and col2im scatters each col row back
-// onto the input positions its patch covered: dx[b, oy*s - top + kh, ox*s - left + kw, :] += col[m, kh, kw, :].
-// Rows are chunked like in Conv2DBackpropFilter.
+// forward conv (4x80x80x128, 3x3: 8.5 s vs 0.7 s). The input gradient is itself a forward conv, run here on
+// XNNPACK's Conv2D. Split by stride phase (convGrid.ts), input cell y of phase p receives dy[y - a] · W[tap]^T
+// from each tap (a, p): a stride-1 correlation of dy with that phase's taps, flipped and transposed to
+// (kh', kw', co, ci). Stride 1 is one conv whose output is dx; stride s runs s*s small convs (a 3x3 s2 conv
+// becomes 1x1, 1x2, 2x1 and 2x2 ones: exactly the 9 taps' work) and interleaves their outputs into dx.
+// Padding wider than the filter would need negative conv padding: that rare case takes the matmul + col2im path.
 
-const CHUNK_FLOATS = 1 << 22;
+interface PhaseConv {
+  py: number;
+  px: number;
+  /** Input cells of this phase along each axis: ceil((n - p) / s). */
+  rows: number;
+  cols: number;
+  /** Taps [kh, kw] of this phase; empty when no tap reads these cells (their gradient is 0). */
+  taps: [number, number][];
+  /** Shift range of the taps along each axis; the sub-filter is (hiH - loH + 1, hiW - loW + 1). */
+  loH: number;
+  hiH: number;
+  loW: number;
+  hiW: number;
+  pad: tf.backend_util.ExplicitPadding;
+}
 
-const conv2DBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+function phaseConvs(h: AxisPlan, w: AxisPlan): PhaseConv[] | null {
+  const convs: PhaseConv[] = [];
+  for (let py = 0; py < h.stride; py++) {
+    for (let px = 0; px < w.stride; px++) {
+      const taps: [number, number][] = [];
+      for (let kh = 0; kh < h.shift.length; kh++) {
+        if (h.phase[kh] !== py) continue;
+        for (let kw = 0; kw < w.shift.length; kw++) if (w.phase[kw] === px) taps.push([kh, kw]);
+      }
+      const rows = Math.max(0, Math.ceil((h.nIn - py) / h.stride));
+      const cols = Math.max(0, Math.ceil((w.nIn - px) / w.stride));
+      const hs = taps.map(([kh]) => h.shift[kh]);
+      const ws = taps.map(([, kw]) => w.shift[kw]);
+      const [loH, hiH, loW, hiW] = [Math.min(...hs), Math.max(...hs), Math.min(...ws), Math.max(...ws)];
+      // out[y] = sum over j of dy[y + j - top] · F[j] with F[j] = tap of shift hi - j: top = hi, and bottom so that
+      // rows outputs come out of nOut inputs.
+      const pad: tf.backend_util.ExplicitPadding = [
+        [0, 0],
+        [hiH, rows - 1 + (hiH - loH + 1) - h.nOut - hiH],
+        [hiW, cols - 1 + (hiW - loW + 1) - w.nOut - hiW],
+        [0, 0],
+      ];
+      if (taps.length > 0 && rows * cols > 0 && pad.flat().some((p) => p < 0)) return null;
+      convs.push({ py, px, rows, cols, taps, loH, hiH, loW, hiW, pad });
+    }
+  }
+  return convs;
+}
+
+/** F (hiH - loH + 1, hiW - loW + 1, co, ci): F[hiH - a_h, hiW - a_w, o, c] = W[kh, kw, c, o] for each tap. */
+function subFilter(wasm: BackendWasm, filter: tf.TensorInfo, pc: PhaseConv, h: AxisPlan, w: AxisPlan): tf.TensorInfo {
+  const [, fw, ci, co] = filter.shape;
+  const fhp = pc.hiH - pc.loH + 1;
+  const fwp = pc.hiW - pc.loW + 1;
+  const f = wasm.makeOutput([fhp, fwp, co, ci], 'float32');
+  const wv = heapF32(wasm, filter, 'Conv2DBackpropInput');
+  const fv = heapF32(wasm, f, 'Conv2DBackpropInput');
+  fv.fill(0);
+  for (const [kh, kw] of pc.taps) {
+    const src = (kh * fw + kw) * ci * co; // W[kh, kw] (ci, co)
+    const dst = ((pc.hiH - h.shift[kh]) * fwp + (pc.hiW - w.shift[kw])) * co * ci; // F[j, l] (co, ci)
+    for (let c = 0; c < ci; c++) {
+      for (let o = 0; o < co; o++) fv[dst + o * ci + c] = wv[src + c * co + o];
+    }
+  }
+  return f;
+}
+
+const conv2DBackpropInput: tf.KernelFunc = (args) => {
+  const { inputs, backend, attrs } = args;
   const wasm = backend as BackendWasm;
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
@@ -28,8 +95,6 @@ const conv2DBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     dimRoundingMode,
   );
   const { batchSize, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co } = info;
-  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
-  const { top, left } = info.padInfo;
   const expected = [batchSize, outHeight, outWidth, co];
   if (dy.shape.some((s, i) => s !== expected[i])) {
     throw new BackendError(
@@ -37,52 +102,50 @@ const conv2DBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) => {
       `Conv2DBackpropInput (wasm fix): dy shape [${dy.shape}] does not match conv output [${expected}]`,
     );
   }
-  const K = fh * fw * ci;
-  const M = batchSize * outHeight * outWidth;
-  const rowsPerChunk = Math.max(1, Math.min(M, Math.floor(CHUNK_FLOATS / Math.max(K, co))));
-  const matMul = tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc;
+  const h = axisPlan(info.filterHeight, info.strideHeight, info.padInfo.top, outHeight, inHeight);
+  const w = axisPlan(info.filterWidth, info.strideWidth, info.padInfo.left, outWidth, inWidth);
+  const convs = outHeight * outWidth > 0 ? phaseConvs(h, w) : null;
+  if (!convs) return conv2DBackpropInputCol2im(args);
+  const conv2d = tf.getKernel(tf.Conv2D, 'wasm')!.kernelFunc;
+  const run = (pc: PhaseConv): tf.TensorInfo => {
+    const f = subFilter(wasm, filter, pc, h, w);
+    const out = conv2d({
+      inputs: { x: dy, filter: f },
+      backend,
+      attrs: { strides: 1, pad: pc.pad, dataFormat: 'NHWC', dilations: 1, dimRoundingMode: undefined },
+    }) as tf.TensorInfo; // (B, rows, cols, ci)
+    wasm.disposeData(f.dataId);
+    return out;
+  };
+  if (convs.length === 1 && convs[0].taps.length > 0) return run(convs[0]); // stride 1: the conv is dx
 
   const dx = wasm.makeOutput(inputShape, 'float32'); // (B, H, W, ci)
-  const wT = wasm.makeOutput([co, K], 'float32'); // filter (K, co) HWIO, transposed
-  transposeRows(heapF32(wasm, filter, 'Conv2DBackpropInput'), heapF32(wasm, wT, 'Conv2DBackpropInput'), 0, K, co);
   heapF32(wasm, dx, 'Conv2DBackpropInput').fill(0);
-  for (let m0 = 0; m0 < M; m0 += rowsPerChunk) {
-    const mc = Math.min(rowsPerChunk, M - m0);
-    let dyc = dy; // (mc, co): dy rows m0..m0+mc; dy itself when there is one chunk
-    if (mc < M) {
-      dyc = wasm.makeOutput([mc, co], 'float32');
-      const src = heapF32(wasm, dy, 'Conv2DBackpropInput');
-      heapF32(wasm, dyc, 'Conv2DBackpropInput').set(src.subarray(m0 * co, (m0 + mc) * co));
-    }
-    const a = { ...dyc, shape: [mc, co] };
-    const col = matMul({ inputs: { a, b: wT }, backend, attrs: { transposeA: false, transposeB: false } });
-    const colInfo = col as tf.TensorInfo; // (mc, K)
-    const cv = heapF32(wasm, colInfo, 'Conv2DBackpropInput');
-    const dxv = heapF32(wasm, dx, 'Conv2DBackpropInput');
-    for (let i = 0; i < mc; i++) {
-      const m = m0 + i;
-      const ox = m % outWidth;
-      const oy = Math.floor(m / outWidth) % outHeight;
-      const b = Math.floor(m / (outWidth * outHeight));
-      for (let kh = 0; kh < fh; kh++) {
-        const iy = oy * sh - top + kh;
-        if (iy < 0 || iy >= inHeight) continue;
-        const rowBase = (b * inHeight + iy) * inWidth;
-        for (let kw = 0; kw < fw; kw++) {
-          const ix = ox * sw - left + kw;
-          if (ix < 0 || ix >= inWidth) continue;
-          const src = i * K + (kh * fw + kw) * ci;
-          const dst = (rowBase + ix) * ci;
-          for (let q = 0; q < ci; q++) dxv[dst + q] += cv[src + q];
-        }
-      }
-    }
-    if (dyc !== dy) wasm.disposeData(dyc.dataId);
-    wasm.disposeData(colInfo.dataId);
+  for (const pc of convs) {
+    if (pc.taps.length === 0 || pc.rows * pc.cols === 0) continue;
+    const part = run(pc);
+    interleave(heapF32(wasm, part, 'Conv2DBackpropInput'), heapF32(wasm, dx, 'Conv2DBackpropInput'), pc, h, w, batchSize, ci);
+    wasm.disposeData(part.dataId);
   }
-  wasm.disposeData(wT.dataId);
   return dx;
 };
+
+/** dx[b, s*y + py, s*x + px, :] = part[b, y, x, :]. */
+function interleave(
+  pv: Float32Array, dxv: Float32Array, pc: PhaseConv, h: AxisPlan, w: AxisPlan, batch: number, ci: number,
+): void {
+  const H = h.nIn;
+  const W = w.nIn;
+  let src = 0;
+  for (let b = 0; b < batch; b++) {
+    for (let y = 0; y < pc.rows; y++) {
+      let dst = ((b * H + h.stride * y + pc.py) * W + pc.px) * ci;
+      for (let x = 0; x < pc.cols; x++, src += ci, dst += w.stride * ci) {
+        for (let c = 0; c < ci; c++) dxv[dst + c] = pv[src + c];
+      }
+    }
+  }
+}
 
 export const wasmConv2DBackpropInputFix: KernelFix = {
   kernelName: tf.Conv2DBackpropInput,

@@ -1,4 +1,5 @@
-// Public surface of the data path: data.yaml, image lists, labels, OpenCV-exact resize, letterbox, val loader.
+// Public surface of the data path: data.yaml, image lists, labels, OpenCV-exact resize, letterbox, val loader, dataset
+// import (formats, zip), verification, val split and label statistics.
 export { DataConfigError, ImageDecodeError, LabelError } from './errors';
 export { assertRgbImage, filledImage, type RgbImage } from './image';
 export {
@@ -35,3 +36,18 @@ export {
   type ValLoaderOptions,
   type ValSample,
 } from './valLoader';
+export * from './augment';
+export { TrainLoader, mixSeed, type TrainBatch, type TrainLoaderOptions } from './trainLoader';
+export {
+  assertTrainable, DatasetCheckError, MIN_IMAGE_SIZE, scanningLine, summaryLine, verifyDataset,
+  type DatasetImage, type ImageHeader, type SplitReport, type VerifiedDataset, type VerifyOptions, type VerifyReport,
+} from './verify';
+export { applyAutoSplit, DEFAULT_VAL_FRACTION, splitTrainVal, type SplitOptions } from './split';
+export { datasetStats, labelStats, STATS_BINS, type ClassStats, type LabelStats } from './stats';
+export { DEFAULT_ZIP_LIMITS, safeEntryPath, unzipStream, unzipToFiles, ZipError, type ZipInput, type ZipLimits } from './zip';
+export {
+  DatasetFormatError, importDataset, isJunkPath, memorySource, SPLITS,
+  type DatasetFormat, type DatasetSource, type ImageEntry, type ImportedDataset, type ImportOptions, type InputFile, type LabelSource,
+  type Problem, type ProblemAction,
+} from './formats';
+export { prepareDataset, type PrepareOptions, type PreparedDataset } from './formats/prepare';

@@ -53,7 +53,7 @@ function packState(sd: StateDict): Uint8Array {
 function unpackState(bytes: Uint8Array, like: StateDict, file: string): StateDict {
   const total = [...like.values()].reduce((s, t) => s + t.data.length, 0);
   if (bytes.byteLength !== total * 4) {
-    throw new YoloError('bad_resume_state', `${OURS_KEY} weights hold ${bytes.byteLength / 4} values, the model ${total}`);
+    throw new YoloError('bad_resume_state', `${OURS_KEY} weights hold ${bytes.byteLength / 4} values, the model ${total}`, { file });
   }
   const all = new Float32Array(bytes.slice().buffer);
   const sd: StateDict = new Map();
