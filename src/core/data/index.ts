@@ -18,7 +18,7 @@ export { emptyLabels, parseLabels, type LabelSet, type ParseLabelsOptions } from
 export { resize, roundHalfEven, type Interpolation } from './resize';
 export { letterbox, letterboxGeometry, padImage, type LetterboxGeometry, type LetterboxOptions, type LetterboxResult, type ShapeArg } from './letterbox';
 export { clipBoxes, scaleBoxes, xywhToXyxy, xywhnToXyxy, xyxyToXywhn, type BoxRows, type RatioPad } from './boxes';
-export { argsortNumpy } from './argsort';
+export { npArgsort as argsortNumpy } from '../metrics/npArgsort';
 export {
   exifSizeUpstream,
   labelsToPixelXyxy,

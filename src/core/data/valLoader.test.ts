@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { argsortNumpy } from './argsort';
+import { npArgsort as argsortNumpy } from '../metrics/npArgsort';
 import { parseDataYaml } from './dataYaml';
 import { filledImage, type RgbImage } from './image';
 import { resolveImageList } from './imageList';

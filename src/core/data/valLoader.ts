@@ -2,7 +2,7 @@
 // load_image (long side to img_size, INTER_AREA when shrinking), rect batches (images sorted by aspect ratio, one
 // letterbox shape per batch), letterbox to the batch shape without enlarging, and the labels moved onto the
 // letterboxed image exactly as upstream's __getitem__ and val.py move them (float32 throughout).
-import { argsortNumpy } from './argsort';
+import { npArgsort as argsortNumpy } from '../metrics/npArgsort';
 import { xywhToXyxy, xywhnToXyxy, xyxyToXywhn, type RatioPad } from './boxes';
 import type { RgbImage } from './image';
 import { letterbox } from './letterbox';
