@@ -1,5 +1,5 @@
 // `npm run bench`: training-step and validation speed in Node, beside upstream's CPU numbers. Prints tables and,
-// with --json FILE, writes the figures. Flags: --only step|val, and for one step case:
+// with --json FILE, writes the figures. Flags: --only step|val|loop, and for one step case:
 // --model yolov5n --img N --batch N --iters N --backend wasm|cpu.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -8,6 +8,7 @@ import { initBackend, type BackendName } from '../src/backend/select';
 import type { ModelName } from '../src/core/model';
 import { benchTrainStep, type StepBenchCase, type StepBenchResult } from './trainStep';
 import { benchVal } from './val';
+import { benchLoop } from './loop';
 
 tf.env().set('PROD', true);
 
@@ -77,6 +78,10 @@ async function main() {
   const results: Record<string, unknown> = {};
   if (!only || only === 'step') await stepSection(results);
   if (!only || only === 'val') await valSection(results);
+  if (!only || only === 'loop') {
+    await initBackend({ prefer: 'wasm' });
+    results.loop = await benchLoop(SHARED);
+  }
   const out = arg('json');
   if (out) writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 }

@@ -2,15 +2,24 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { formatHypLog } from '../core/config/hyps';
+import { formatHypLog, type Hyp } from '../core/config/hyps';
 import { resolveHyp, validateHyp, writeHypYaml } from '../core/config/hypYaml';
-import { TRAIN_DEFAULTS, validateTrainOptions, type TrainOptions } from '../core/config/trainOptions';
+import { EVOLVE_DEFAULT_GENERATIONS, TRAIN_DEFAULTS, validateTrainOptions, type TrainOptions } from '../core/config/trainOptions';
+import { mixSeed } from '../core/data/trainLoader';
 import { YoloError } from '../core/errors';
 import { readCheckpoint } from '../core/io';
+import type { ModelConfig } from '../core/model';
+import { createRng } from '../core/rng';
 import { train } from '../core/train';
+import {
+  anchorCountConfig, evolveCsvHeader, evolveCsvRow, evolveHypLog, hypEvolveYaml, mutationSummary, nextGenerationHyp,
+  parseEvolveCsv, prepareEvolveHyp, type EvolveResults,
+} from '../core/train/evolve';
 import { resultsHeader, resultsRow } from '../core/train/results';
+import type { TrainEvent } from '../core/train/types';
 import { formatValTable } from '../core/val';
-import { helpText, parseFlags, UsageError, type FlagSpec } from './args';
+import { modelConfigFromCheckpoint } from '../core/weights';
+import { helpText, parseFlags, UsageError, type Flags, type FlagSpec } from './args';
 import { BACKEND_FLAG, startBackend } from './backendFlag';
 import { loadSplit } from './dataset';
 import { decodeImage } from './image';
@@ -29,6 +38,7 @@ const FLAGS: FlagSpec = {
   nosave: { type: 'boolean', default: false, help: 'only save final checkpoint' },
   noval: { type: 'boolean', default: false, help: 'only validate final epoch' },
   noautoanchor: { type: 'boolean', default: false, help: 'disable AutoAnchor' },
+  evolve: { type: 'string', help: `evolve hyperparameters for x generations (bare --evolve: ${EVOLVE_DEFAULT_GENERATIONS})` },
   cache: { type: 'string', help: 'cache decoded images in ram' },
   'image-weights': { type: 'boolean', default: false, help: 'weighted image selection' },
   'multi-scale': { type: 'boolean', default: false, help: 'vary img-size +/- 50%' },
@@ -84,11 +94,12 @@ function optionsFromFlags(f: Record<string, unknown>): Partial<TrainOptions> {
 }
 
 export async function trainCommand(argv: string[]): Promise<void> {
-  const f = parseFlags(argv, FLAGS);
+  const f = parseFlags(withEvolveCount(argv), FLAGS);
   if (f.help) {
     console.log(helpText('train', 'Train a YOLOv5 model on a dataset, as upstream train.py.', FLAGS));
     return;
   }
+  if (f.evolve !== undefined) return evolveCommand(f);
   let input = optionsFromFlags(f);
   let resumeFrom: string | null = null;
   if (f.resume !== undefined) {
@@ -166,4 +177,96 @@ export async function trainCommand(argv: string[]): Promise<void> {
         break;
     }
   }
+}
+
+// --- --evolve ----------------------------------------------------------------------------------------------------
+
+/** `--evolve` with no number means 300 generations (upstream's nargs='?', const=300). */
+function withEvolveCount(argv: string[]): string[] {
+  return argv.flatMap((a, i) => (a === '--evolve' && (i + 1 === argv.length || argv[i + 1].startsWith('--'))
+    ? [a, String(EVOLVE_DEFAULT_GENERATIONS)] : [a]));
+}
+
+/** Seeds each generation's parent choice and mutation from --seed and the generation's row number. */
+const EVOLVE_STREAM = 0xe7017e;
+
+/**
+ * train.py --evolve N: N generations, each a full `--epochs` training that validates and saves only its final
+ * epoch, its results + hyperparameters appended to runs/evolve/exp/evolve.csv, the best so far in hyp_evolve.yaml.
+ */
+async function evolveCommand(f: Flags): Promise<void> {
+  const generations = Number(f.evolve);
+  if (!Number.isInteger(generations) || generations < 1) throw new UsageError(`--evolve expects a number of generations >= 1, got '${f.evolve}'`);
+  const input = optionsFromFlags(f);
+  if (!input.data) throw new UsageError('train needs --data D/data.yaml');
+  if (input.project === FLAGS.project.default) input.project = 'runs/evolve';
+  // Upstream passes --resume on to exist_ok: evolution continues from the existing evolve.csv.
+  input.exist_ok = Boolean(input.exist_ok) || f.resume !== undefined;
+  const { options, warnings } = validateTrainOptions({ ...input, evolve: generations, noval: true, nosave: true });
+  const start = prepareEvolveHyp(resolveHyp(options.hyp, (p) => readFileSync(p, 'utf8')), options.noautoanchor);
+  const backend = await startBackend(f.backend as string);
+  for (const w of warnings) console.warn(`WARNING ⚠️ ${w}`);
+
+  const saveDir = incrementPath(join(options.project, options.name), options.exist_ok);
+  mkdirSync(saveDir, { recursive: true });
+  const csvPath = join(saveDir, 'evolve.csv');
+  const yamlPath = join(saveDir, 'hyp_evolve.yaml');
+  const trainSplit = await loadSplit(options.data, 'train');
+  const valSplit = await loadSplit(options.data, 'val');
+  for (const p of [...trainSplit.problems, ...valSplit.problems]) console.warn(`WARNING ⚠️ ${p}`);
+  console.log(`train: ${trainSplit.items.length} images, val: ${valSplit.items.length} images (backend ${backend})`);
+  const data = { names: trainSplit.data.names, train: trainSplit.items, val: valSplit.items, decode: (file: string) => decodeImage(file) };
+  const weights = options.weights ? { bytes: new Uint8Array(readFileSync(options.weights)), fileName: options.weights } : undefined;
+  const cfg = options.cfg ? loadModelConfig(options.cfg) : undefined;
+  // An anchor count in hyp needs the architecture spelled out (see anchorCountConfig); otherwise pass on what
+  // the user gave, so transfer from --weights keeps its anchors exactly when upstream's does.
+  const modelInputs = (hyp: Hyp): { cfg?: ModelConfig; hyp: Hyp } => {
+    if (hyp.anchors === undefined) return { cfg: cfg && structuredClone(cfg), hyp };
+    let base = cfg;
+    if (!base && weights) {
+      const ck = readCheckpoint(weights.bytes, weights.fileName);
+      const info = ck.ema ?? ck.model;
+      if (!info) throw new YoloError('no_model', 'the checkpoint holds no model', { file: weights.fileName });
+      base = modelConfigFromCheckpoint(info, weights.fileName);
+    }
+    return base ? anchorCountConfig(structuredClone(base), hyp) : { hyp };
+  };
+
+  for (let g = 0; g < generations; g++) {
+    const table = existsSync(csvPath) ? parseEvolveCsv(readFileSync(csvPath, 'utf8'), csvPath) : null;
+    const rng = createRng(mixSeed(options.seed, table?.rows.length ?? 0, EVOLVE_STREAM));
+    const hyp = nextGenerationHyp(start, table, rng, { file: csvPath });
+    console.log(evolveHypLog(hyp));
+    const results = await evolveGeneration(train({ options, ...modelInputs(hyp), weights, data }), data.names.length);
+    if (!table) writeFileSync(csvPath, `${evolveCsvHeader(hyp)}\n`);
+    appendFileSync(csvPath, `${evolveCsvRow(results, hyp)}\n`);
+    const after = parseEvolveCsv(readFileSync(csvPath, 'utf8'), csvPath);
+    writeFileSync(yamlPath, hypEvolveYaml(after));
+    console.log(mutationSummary(after.rows.length, results, hyp));
+  }
+  console.log(`Hyperparameter evolution finished ${generations} generations\nResults saved to ${saveDir}\n`
+    + `Usage example: $ yolo-studio train --hyp ${yamlPath}`);
+}
+
+/** Runs one generation's training and returns its final epoch's results (P, R, mAP50, mAP50-95, val losses). */
+async function evolveGeneration(events: AsyncGenerator<TrainEvent>, nc: number): Promise<EvolveResults> {
+  let results: EvolveResults | null = null;
+  for await (const ev of events) {
+    if (ev.type === 'log') console.log(ev.text);
+    else if (ev.type === 'warning') console.warn(`WARNING ⚠️ ${ev.text}`);
+    else if (ev.type === 'step' && ev.batch + 1 === ev.nb) {
+      console.log(`${`${ev.epoch}/${ev.epochs - 1}`.padStart(11)}${ev.mloss.map((v) => v.toPrecision(4).padStart(11)).join('')}`
+        + `${String(ev.instances).padStart(11)}${String(ev.size).padStart(11)}: ${ev.nb}/${ev.nb} ${ev.itPerSec.toFixed(2)}it/s`);
+    } else if (ev.type === 'epoch') {
+      if (ev.val) console.log(formatValTable(ev.val, false, nc).split('\n').slice(0, 2).join('\n'));
+      results = [...ev.row.metrics, ...ev.row.val];
+    } else if (ev.type === 'checkpoint') {
+      // Upstream saves nothing while evolving ((not nosave) or (final_epoch and not evolve)), so there is no
+      // best.pt to validate either: the final epoch's validation is the generation's result. Leaving the loop
+      // ends the generator (its finally frees the model).
+      break;
+    }
+  }
+  if (!results) throw new YoloError('evolve_no_results', 'the generation ended before its final epoch was validated');
+  return results;
 }

@@ -136,7 +136,8 @@ export async function* train(inputs: TrainInputs): AsyncGenerator<TrainEvent> {
       };
       yield { type: 'epoch', row, fitness: fi, bestFitness, isBest: bestFitness === fi, val };
 
-      if (!opt.nosave || finalEpoch) {
+      // As upstream: with --nosave only the final epoch is saved, and an evolve generation saves nothing.
+      if (!opt.nosave || (finalEpoch && opt.evolve === null)) {
         lastInput = await checkpointInput({ epoch, bestFitness, model, ema, optimizer, lastOptStep, ...ckptMeta });
         const bytes = writeCheckpoint(lastInput);
         yield { type: 'checkpoint', kind: 'last', epoch, name: 'last.pt', bytes };
