@@ -1,5 +1,5 @@
 // `npm run bench`: training-step and validation speed in Node, beside upstream's CPU numbers. Prints tables and,
-// with --json FILE, writes the figures. Flags: --only step|val|loop, and for one step case:
+// with --json FILE, writes the figures. Flags: --only step|val|augment|loop, and for one step case:
 // --model yolov5n --img N --batch N --iters N --backend wasm|cpu.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -9,6 +9,7 @@ import type { ModelName } from '../src/core/model';
 import { benchTrainStep, type StepBenchCase, type StepBenchResult } from './trainStep';
 import { benchVal } from './val';
 import { benchLoop } from './loop';
+import { benchAugment, printAugment } from './augment';
 
 tf.env().set('PROD', true);
 
@@ -78,6 +79,11 @@ async function main() {
   const results: Record<string, unknown> = {};
   if (!only || only === 'step') await stepSection(results);
   if (!only || only === 'val') await valSection(results);
+  if (!only || only === 'augment') {
+    const rows = [await benchAugment(SHARED, 640, 256, 'wasm'), await benchAugment(SHARED, 640, 256, 'js')];
+    printAugment(rows);
+    results.augment = rows;
+  }
   if (!only || only === 'loop') {
     await initBackend({ prefer: 'wasm' });
     results.loop = await benchLoop(SHARED);

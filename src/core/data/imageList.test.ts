@@ -89,7 +89,7 @@ describe('resolveImageList', () => {
   });
 
   it('lists the shared datasets from disk: coco128 (128) and synth val (50), as upstream sorts them', () => {
-    const fsNode = nodeFs();
+    const fsNode = nodeFs;
     const coco = path.join(SHARED, 'datasets/coco128/data.yaml');
     const cocoList = resolveImageList(parseDataYaml(readFileSync(coco, 'utf8'), coco).val!, fsNode);
     expect(cocoList).toHaveLength(128);
@@ -104,6 +104,6 @@ describe('resolveImageList', () => {
   it('reports a missing val folder on disk with the yaml path', () => {
     const yaml = path.join(SHARED, 'datasets/synth/data.yaml');
     const cfgMissing = parseDataYaml('train: images/train\nval: images/nope\nnames: [a]\n', yaml);
-    expect(() => resolveImageList(cfgMissing.val!, nodeFs())).toThrow(`${yaml}:2: val: 'images/nope' -> ${path.join(SHARED, 'datasets/synth/images/nope')} does not exist`);
+    expect(() => resolveImageList(cfgMissing.val!, nodeFs)).toThrow(`${yaml}:2: val: 'images/nope' -> ${path.join(SHARED, 'datasets/synth/images/nope')} does not exist`);
   });
 });

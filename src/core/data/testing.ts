@@ -1,36 +1,12 @@
 // Test helpers (Node only): a DatasetFs over the real file system, the synthetic images the OpenCV oracle fixtures
 // were made from, and the short hash those fixtures store.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RgbImage } from './image';
-import type { DatasetFs } from './imageList';
 
-export const SHARED = path.resolve(process.cwd(), '../shared');
-
-/** The real file system as a DatasetFs (what the CLI passes to resolveImageList). */
-export function nodeFs(): DatasetFs {
-  const walk = (dir: string, out: string[]) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = `${dir}/${e.name}`;
-      if (e.isDirectory()) walk(p, out);
-      else if (e.isFile()) out.push(p);
-    }
-    return out;
-  };
-  return {
-    stat: (p) => {
-      try {
-        const s = statSync(p);
-        return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : null;
-      } catch {
-        return null;
-      }
-    },
-    listFiles: (dir) => walk(dir, []),
-    readText: (p) => readFileSync(p, 'utf8'),
-  };
-}
+export { SHARED_DIR as SHARED } from '../../../test/refs';
+export { nodeFs } from '../../../test/nodeData';
 
 /**
  * The synthetic test image of fixtures/opencv_numpy_oracle.json: byte k of (h, w, 3) is

@@ -34,7 +34,7 @@ const oracle = readFixture<{
 function synthValItems(): ValItem[] {
   const yamlPath = path.join(SHARED, 'datasets/synth/data.yaml');
   const cfg = parseDataYaml(readFileSync(yamlPath, 'utf8'), yamlPath);
-  const fs = nodeFs();
+  const fs = nodeFs;
   return resolveImageList(cfg.val!, fs).map((file) => {
     const lf = labelPathFor(file);
     const labels = fs.stat(lf) ? parseLabels(fs.readText(lf), lf).rows : new Float32Array(0);

@@ -21,7 +21,7 @@ export class AutoBalance {
       throw new LossInputError('LOSS_BALANCE', `AutoBalance: ${initial.length} balance values for ${strides.length} levels`);
     }
     this.nl = strides.length;
-    this.state = ownVariable(tf.tensor1d(initial.slice(0, this.nl)), false);
+    this.state = ownVariable(tf.tensor1d(initial.slice(0, this.nl)), false) as tf.Variable<tf.Rank.R1>;
   }
 
   /** The balance used by the next computeLoss call, (nl,). Owned by this object: do not dispose. */

@@ -8,7 +8,7 @@ import { prepareDataset, type PreparedDataset } from './prepare';
 import { dirFiles, nodeVerify, prepareFiles, SHARED, zipOf } from './testing';
 
 const fromDisk = (dir: string) =>
-  prepareDataset({ fs: nodeFs(), root: dir, bytes: async (p) => new Uint8Array(await readFile(p)) }, nodeVerify);
+  prepareDataset({ fs: nodeFs, root: dir, bytes: async (p) => new Uint8Array(await readFile(p)) }, nodeVerify);
 
 async function fromZip(dir: string, name: string): Promise<PreparedDataset> {
   const zip = await zipOf(dirFiles(dir, `${name}/`));

@@ -1,16 +1,18 @@
-// Test helpers (Node only): tiny datasets built in memory from real synth images, an image header reader for
+// Test helpers (Node only): tiny datasets built in memory from real synth images, the CLI's image checks for
 // verification, and whole shared datasets as in-memory files or zips.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
-import sharp from 'sharp';
-import { ImageDecodeError } from '../errors';
-import type { VerifyOptions } from '../verify';
 import { prepareDataset, type PrepareOptions, type PreparedDataset } from './prepare';
 import { memorySource } from './source';
 import type { InputFile } from './types';
 
-export const SHARED = path.resolve(process.cwd(), '../shared');
+import { nodeVerify } from '../../../../test/nodeData';
+
+import { SHARED_DIR as SHARED } from '../../../../test/refs';
+
+export { SHARED };
+export { nodeVerify };
 const SYNTH = path.join(SHARED, 'datasets/synth/images/train');
 
 /** Bytes of the k-th synth train image (256x256 JPEG). */
@@ -25,33 +27,6 @@ export function filesOf(spec: Record<string, string | Uint8Array>): InputFile[] 
     return { path: p, bytes: i % 2 ? async () => bytes : bytes };
   });
 }
-
-/**
- * The header reader and decode check verification is given (core tests cannot use src/cli/image.ts, which the CLI
- * passes; its check.test.ts covers that wiring): sharp's metadata, and a full decode that fails on truncation.
- */
-export const nodeVerify: Pick<VerifyOptions, 'readInfo' | 'decodeCheck'> = {
-  async readInfo(bytes, file) {
-    try {
-      const m = await sharp(bytes, { failOn: 'none' }).metadata();
-      if (!m.format || !['jpeg', 'png', 'webp', 'tiff'].includes(m.format)) {
-        throw new ImageDecodeError('image_unsupported', `unsupported image format ${m.format ?? 'unknown'}`, { file });
-      }
-      return { format: m.format, width: m.width!, height: m.height!, orientation: m.orientation ?? 1 };
-    } catch (e) {
-      if (e instanceof ImageDecodeError) throw e;
-      const msg = (e as Error).message;
-      throw new ImageDecodeError(/unsupported image format/.test(msg) ? 'image_unsupported' : 'image_corrupt', `cannot decode image: ${msg}`, { file });
-    }
-  },
-  async decodeCheck(bytes, file) {
-    try {
-      await sharp(bytes, { failOn: 'truncated' }).raw().toBuffer();
-    } catch (e) {
-      throw new ImageDecodeError('image_corrupt', `cannot decode image: ${(e as Error).message}`, { file });
-    }
-  },
-};
 
 /** memorySource + prepareDataset with the Node image reader. */
 export async function prepareFiles(files: InputFile[], opts: Partial<PrepareOptions> = {}): Promise<PreparedDataset> {
