@@ -21,7 +21,7 @@ function arrows(files, patterns, ignores = []) {
 const CORE_TESTS = ['src/core/**/*.test.ts', 'src/core/**/testing.ts', 'src/core/**/testing/**/*.ts'];
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'test-results/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'test-results/', 'coverage/', 'tmp/', 'e2e/artifacts/'] },
   ...tseslint.configs.recommended,
   {
     rules: {

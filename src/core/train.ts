@@ -57,6 +57,8 @@ export async function* train(inputs: TrainInputs): AsyncGenerator<TrainEvent> {
   let bestInput: CheckpointInput | null = null;
   let epoch = s.startEpoch;
   let stoppedEarly = false;
+  /** Stopped by the user (control hook): last.pt stays unstripped so the run can be resumed. */
+  let userStopped = false;
   /** Sum of the epoch's loss items, on the device (one readback per step event, not per batch). */
   let mlossSum: tf.Tensor1D | null = null;
   try {
@@ -75,7 +77,7 @@ export async function* train(inputs: TrainInputs): AsyncGenerator<TrainEvent> {
       for await (const batch of loader.epoch(epoch, { indices })) {
         const i = batch.index;
         if (inputs.control && (await inputs.control()) === 'stop') {
-          stoppedEarly = true;
+          userStopped = true;
           break;
         }
         const sch = iterationSchedule(s.schedule, epoch, i, lastOptStep);
@@ -116,7 +118,7 @@ export async function* train(inputs: TrainInputs): AsyncGenerator<TrainEvent> {
       const mloss = Array.from(await mlossSum.data(), (v) => v / loader.nb) as [number, number, number];
       mlossSum.dispose();
       mlossSum = null;
-      if (stoppedEarly) break;
+      if (userStopped) break;
       const lr = optimizer.groups.map((g) => g.lr) as [number, number, number];
 
       const finalEpoch = epoch + 1 === opt.epochs || stopper.possibleStop;
@@ -156,9 +158,10 @@ export async function* train(inputs: TrainInputs): AsyncGenerator<TrainEvent> {
       }
     }
 
-    // strip_optimizer on last.pt and best.pt, then validate best.pt as upstream does.
+    // strip_optimizer on last.pt and best.pt, then validate best.pt as upstream does (not after a user's stop:
+    // that run is unfinished, and its last.pt must stay resumable).
     let final: ValResult | null = null;
-    for (const [kind, input] of [['last', lastInput], ['best', bestInput]] as const) {
+    for (const [kind, input] of userStopped ? [] : [['last', lastInput], ['best', bestInput]] as const) {
       if (!input) continue;
       const bytes = writeCheckpoint({ ...stripCheckpoint(input), extra: undefined });
       yield { type: 'checkpoint', kind, epoch: -1, name: `${kind}.pt`, bytes };
@@ -172,7 +175,7 @@ export async function* train(inputs: TrainInputs): AsyncGenerator<TrainEvent> {
         }
       }
     }
-    yield { type: 'done', epochsRun: epoch - s.startEpoch, bestFitness, stoppedEarly, final };
+    yield { type: 'done', epochsRun: epoch - s.startEpoch, bestFitness, stoppedEarly, userStopped, final };
   } finally {
     mlossSum?.dispose();
     acc.reset();

@@ -56,4 +56,4 @@ export type TrainEvent =
   }
   | { type: 'epoch'; row: EpochRow; fitness: number; bestFitness: number; isBest: boolean; val: ValResult | null }
   | { type: 'checkpoint'; kind: CheckpointKind; epoch: number; name: string; bytes: Uint8Array }
-  | { type: 'done'; epochsRun: number; bestFitness: number; stoppedEarly: boolean; final: ValResult | null };
+  | { type: 'done'; epochsRun: number; bestFitness: number; stoppedEarly: boolean; userStopped: boolean; final: ValResult | null };
