@@ -1,11 +1,18 @@
 // Messages between the UI thread and the trainer worker: discriminated unions on `type`, one listener per side.
-// Only messages the worker really handles are listed; the training messages (start/pause/stop → step/epoch/
-// checkpoint/done) join when the training loop does, so every variant here has a live handler.
+// Every variant has a live handler. Training messages carry storage keys (run id, checkpoint entry id), never
+// weights: the worker writes checkpoints, run records and metrics to IndexedDB itself and the UI reads them there.
+import type { Hyp } from '../core/config/hyps';
+import type { TrainOptions } from '../core/config/trainOptions';
+import type { ModelName } from '../core/model/configs';
+import type { EpochRow } from '../core/train/results';
 
 /** The tfjs backends the studio can run on. */
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 
 export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
+
+/** 'auto': WebGPU on a real (hardware) adapter, else wasm; a backend name forces that one. */
+export type BackendPreference = 'auto' | BackendName;
 
 export function isBackendName(x: unknown): x is BackendName {
   return typeof x === 'string' && (BACKEND_NAMES as readonly string[]).includes(x);
@@ -20,14 +27,91 @@ export interface PlainError {
   stack?: string;
 }
 
+/** The train options the studio exposes (upstream train.py names); the rest keep TRAIN_DEFAULTS. */
+export type StudioOptionKey =
+  | 'epochs' | 'batch_size' | 'imgsz' | 'optimizer' | 'cos_lr' | 'rect' | 'multi_scale' | 'single_cls'
+  | 'label_smoothing' | 'patience' | 'save_period' | 'image_weights' | 'cache' | 'seed' | 'noval'
+  | 'noautoanchor' | 'freeze';
+export type StudioOptions = Pick<TrainOptions, StudioOptionKey>;
+
+/** Everything a run is started from; stored as the run record's config, so a resumed run uses the same. */
+export interface TrainConfig {
+  model: ModelName;
+  hyp: Hyp;
+  /** Name of the preset the hyperparameters started from (for hyp.yaml's and the run list's sake). */
+  hypPreset: string;
+  options: StudioOptions;
+  /** File name of the starting weights when transfer learning from a dropped .pt; absent: from scratch. */
+  weightsName?: string;
+}
+
+/** One file of a drop: its path inside the dropped folder (or its name) and the File handle (cloned cheaply). */
+export interface DroppedFile {
+  path: string;
+  file: File;
+}
+
+export type ImportPhase = 'reading' | 'verifying' | 'writing';
+
+/** What an import did, for the datasets panel: where the images went and every file dropped or fixed, with why. */
+export interface ImportSummary {
+  datasetId: string;
+  name: string;
+  format: string;
+  images: { train: number; val: number; test: number };
+  /** Val was split off train because the dataset had none. */
+  autoSplit: boolean;
+  problems: { file: string; line?: number; split?: string; code: string; message: string; action: 'dropped' | 'fixed' | 'warning' }[];
+  notes: string[];
+}
+
+/** Web Locks name held by the tab whose worker trains `runId`; free means nobody trains it. */
+export const runLockName = (runId: string): string => `yolo-studio:train:${runId}`;
+
 export type ToWorker =
-  /** Choose and initialise a backend; answered by 'ready' (or 'error'). `prefer` forces one backend. */
-  | { type: 'init'; prefer?: BackendName }
+  /** Choose and initialise a backend; answered by 'ready' (or 'error'). */
+  | { type: 'init'; prefer?: BackendPreference }
   /**
    * Smoke check of the whole stack: build yolov5n from `seed`, run one eval forward on a seeded
    * (1, img, img, 3) input in [0,1]. Answered by 'probeResult' (or 'error' with the same id).
    */
-  | { type: 'probe'; id: number; prefer?: BackendName; img: number; seed: number; nc?: number };
+  | { type: 'probe'; id: number; prefer?: BackendName; img: number; seed: number; nc?: number }
+  /**
+   * Train `datasetId` as run `runId`. `resume`: continue the stored run from its last.pt (its stored config wins);
+   * else a new run record is written. `weights`: a dropped .pt to start from (a File handle, cheap to clone).
+   */
+  | {
+      type: 'start';
+      runId: string;
+      name: string;
+      datasetId: string;
+      config: TrainConfig;
+      backend: BackendPreference;
+      resume?: boolean;
+      weights?: File;
+    }
+  | { type: 'pause' | 'resume' | 'stop'; runId: string }
+  /** Generate the built-in sample dataset into storage; answered by 'sampleProgress' and 'sampleCreated'. */
+  | { type: 'createSample'; id: number; seed: number }
+  /** Verify and store a dropped dataset; answered by 'importProgress' and 'imported' (or 'error' with the id). */
+  | { type: 'importFiles'; id: number; files: DroppedFile[] }
+  /** Abandons import `id`: nothing of it is kept. */
+  | { type: 'cancelImport'; id: number }
+  /** Test hook: tf.memory() of the worker, answered by 'memory'. */
+  | { type: 'memory'; id: number };
+
+/** What one validation found per class (slimmed ValResult.perClass). */
+export interface ClassMetrics {
+  name: string;
+  images: number;
+  instances: number;
+  P: number;
+  R: number;
+  mAP50: number;
+  mAP50_95: number;
+}
+
+export type RunState = 'running' | 'paused' | 'stopping';
 
 export type FromWorker =
   | {
@@ -38,6 +122,8 @@ export type FromWorker =
       isFallbackAdapter?: boolean;
       /** wasm only: threads it runs with (1 = no SharedArrayBuffer, i.e. the page is not cross-origin isolated). */
       threads?: number;
+      /** Why 'auto' did not pick WebGPU, for the user ("only a software WebGPU adapter"...). */
+      note?: string;
     }
   | {
       type: 'probeResult';
@@ -52,8 +138,62 @@ export type FromWorker =
       /** Wall time of the forward including the readback, milliseconds. */
       ms: number;
     }
-  /** `id` is set when the error answers a request that carried one. */
-  | { type: 'error'; id?: number; error: PlainError };
+  /** The run record exists and the first batch is about to load. */
+  | {
+      type: 'runStarted';
+      runId: string;
+      backend: BackendName;
+      adapter?: string;
+      isFallbackAdapter?: boolean;
+      threads?: number;
+      /** First epoch this session trains (0, or the resumed epoch). */
+      startEpoch: number;
+      epochs: number;
+      trainImages: number;
+      valImages: number;
+    }
+  | { type: 'runState'; runId: string; state: RunState }
+  | { type: 'log'; runId: string; level: 'info' | 'warning'; text: string }
+  | {
+      type: 'step';
+      runId: string;
+      epoch: number;
+      epochs: number;
+      batch: number;
+      nb: number;
+      /** Running means of [box, obj, cls] over the epoch so far. */
+      mloss: [number, number, number];
+      lr: number[];
+      itPerSec: number;
+      /** Images per batch times batches per second. */
+      imgsPerSec: number;
+    }
+  | {
+      type: 'epoch';
+      runId: string;
+      row: EpochRow;
+      fitness: number;
+      bestFitness: number;
+      isBest: boolean;
+      perClass: ClassMetrics[];
+    }
+  /** A checkpoint is committed to storage: read it with storage readCheckpoint(runId, entryId). */
+  | { type: 'checkpoint'; runId: string; entryId: string; kind: 'last' | 'best' | 'epoch'; epoch: number; size: number }
+  | {
+      type: 'done';
+      runId: string;
+      status: 'done' | 'stopped';
+      epochsRun: number;
+      /** Validation of the stripped best.pt, when there was one. */
+      final: { P: number; R: number; mAP50: number; mAP50_95: number } | null;
+    }
+  | { type: 'sampleProgress'; id: number; done: number; total: number }
+  | { type: 'sampleCreated'; id: number; datasetId: string }
+  | { type: 'importProgress'; id: number; phase: ImportPhase; done: number; total: number }
+  | { type: 'imported'; id: number; summary: ImportSummary }
+  | { type: 'memory'; id: number; numTensors: number; numBytes: number }
+  /** `id` / `runId` are set when the error answers a request or ends a run. */
+  | { type: 'error'; id?: number; runId?: string; error: PlainError };
 
 /** Flattens anything thrown into a PlainError. */
 export function toPlainError(err: unknown): PlainError {

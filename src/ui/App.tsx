@@ -1,57 +1,73 @@
-// The page shell: the studio's name and which tfjs backend the worker runs on. The studio panels arrive with
-// their own issue; this shell already goes through the real worker so a broken backend shows up here first.
-import { useEffect, useState } from 'react';
-import type { BackendName } from '../protocol/messages';
-import { trainerClient, type ReadyInfo } from './trainerClient';
+// The studio page: the newcomer path down the left column (dataset → model → training → hyperparameters), the run
+// on the right (Train, progress, live charts, files, log, past runs).
+import { Charts } from './panels/Charts';
+import { DatasetsPanel } from './panels/DatasetsPanel';
+import { FilesPanel } from './panels/FilesPanel';
+import { HypPanel } from './panels/HypPanel';
+import { LogPanel } from './panels/LogPanel';
+import { ModelPanel } from './panels/ModelPanel';
+import { OptionsPanel } from './panels/OptionsPanel';
+import { RunPanel } from './panels/RunPanel';
+import { RunsPanel } from './panels/RunsPanel';
+import { useStudio } from './store';
+import { describeBackend } from './store/backendSlice';
 
-type BackendState = { kind: 'starting' } | { kind: 'ready'; info: ReadyInfo } | { kind: 'failed'; message: string };
-
-export function describeBackend(state: BackendState): string {
-  switch (state.kind) {
-    case 'starting':
-      return 'Backend: starting…';
-    case 'failed':
-      return `Backend failed: ${state.message}`;
-    case 'ready': {
-      const { backend, adapter, isFallbackAdapter, threads } = state.info;
-      const details = [
-        adapter,
-        isFallbackAdapter ? 'software fallback adapter' : undefined,
-        threads === undefined ? undefined : `${threads} thread${threads === 1 ? '' : 's'}`,
-      ].filter(Boolean);
-      return `Backend: ${backend}${details.length ? ` (${details.join(', ')})` : ''}`;
-    }
-    default:
-      throw new TypeError(`unknown backend state ${(state satisfies never as { kind: unknown }).kind}`);
-  }
+function BackendLine() {
+  const state = useStudio((s) => s.backend);
+  return (
+    <span
+      className="backend"
+      data-testid="backend"
+      data-state={state.kind}
+      data-backend={state.kind === 'ready' ? state.info.backend : ''}
+      data-threads={state.kind === 'ready' ? (state.info.threads ?? '') : ''}
+    >
+      {describeBackend(state)}
+    </span>
+  );
 }
 
-export function App({ prefer }: { prefer?: BackendName }) {
-  const [state, setState] = useState<BackendState>({ kind: 'starting' });
-
-  useEffect(() => {
-    const client = trainerClient();
-    const offReady = client.onReady((info) => setState({ kind: 'ready', info }));
-    const offError = client.onError((err) => setState({ kind: 'failed', message: `${err.name} [${err.code}]: ${err.message}` }));
-    client.init(prefer);
-    return () => {
-      offReady();
-      offError();
-    };
-  }, [prefer]);
-
+/** What the environment means for speed, said once at the top (no WebGPU, no threads). */
+function EnvironmentNotice() {
+  const state = useStudio((s) => s.backend);
+  if (state.kind !== 'ready') return null;
+  const notes: string[] = [];
+  if (state.info.note) notes.push(state.info.note);
+  if (state.info.backend === 'wasm' && !window.crossOriginIsolated) {
+    notes.push('wasm runs single-threaded: this host does not send the COOP/COEP headers that enable threads, so training is slower');
+  }
+  if (!notes.length) return null;
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', margin: '2rem' }}>
-      <h1>yolo-studio</h1>
-      <p>YOLOv5 training in the browser.</p>
-      <p
-        data-testid="backend"
-        data-state={state.kind}
-        data-backend={state.kind === 'ready' ? state.info.backend : ''}
-        data-threads={state.kind === 'ready' ? (state.info.threads ?? '') : ''}
-      >
-        {describeBackend(state)}
-      </p>
-    </main>
+    <div className="notice info" data-testid="env-notice" style={{ margin: '0.75rem 1.25rem 0' }}>
+      {notes.map((n) => <div key={n}>{n.charAt(0).toUpperCase() + n.slice(1)}.</div>)}
+    </div>
+  );
+}
+
+export function App() {
+  return (
+    <>
+      <header className="header">
+        <h1>yolo-studio</h1>
+        <span className="tagline">Train YOLOv5 in your browser — your images never leave this computer.</span>
+        <BackendLine />
+      </header>
+      <EnvironmentNotice />
+      <main className="layout">
+        <div className="column">
+          <DatasetsPanel />
+          <ModelPanel />
+          <OptionsPanel />
+          <HypPanel />
+        </div>
+        <div className="column">
+          <RunPanel />
+          <Charts />
+          <FilesPanel />
+          <LogPanel />
+          <RunsPanel />
+        </div>
+      </main>
+    </>
   );
 }

@@ -1,6 +1,8 @@
 // The UI's only handle on the trainer worker: creates the one Worker, turns its messages into promises and
 // subscriptions. Nothing else in the UI touches postMessage.
-import type { BackendName, FromWorker, PlainError, ToWorker } from '../protocol/messages';
+import type {
+  BackendName, BackendPreference, DroppedFile, FromWorker, ImportPhase, ImportSummary, PlainError, ToWorker,
+} from '../protocol/messages';
 
 export type ReadyInfo = Omit<Extract<FromWorker, { type: 'ready' }>, 'type'>;
 export type ProbeReply = Omit<Extract<FromWorker, { type: 'probeResult' }>, 'type' | 'id'>;
@@ -10,6 +12,12 @@ export interface ProbeRequest {
   nc?: number;
   prefer?: BackendName;
 }
+export type StartRequest = Omit<Extract<ToWorker, { type: 'start' }>, 'type'>;
+
+/** Everything the worker says about a run (the store turns these into progress, charts and lists). */
+export type RunMessage =
+  | Extract<FromWorker, { runId: string }>
+  | (Extract<FromWorker, { type: 'error' }> & { runId: string });
 
 /** An error thrown inside the worker, rebuilt on the UI side with its name, code and the worker's stack. */
 export class WorkerError extends Error {
@@ -22,8 +30,9 @@ export class WorkerError extends Error {
   }
 }
 
+/** A request that carries an id; settled by the worker's answer with that id. */
 interface Pending {
-  resolve: (reply: ProbeReply) => void;
+  settle: (msg: FromWorker) => boolean;
   reject: (err: Error) => void;
 }
 
@@ -33,6 +42,7 @@ export class TrainerClient {
   private readonly pending = new Map<number, Pending>();
   private readonly readyListeners = new Set<(info: ReadyInfo) => void>();
   private readonly errorListeners = new Set<(err: WorkerError) => void>();
+  private readonly runListeners = new Set<(msg: RunMessage) => void>();
 
   constructor() {
     this.worker = new Worker(new URL('../worker/trainer.worker.ts', import.meta.url), { type: 'module' });
@@ -43,8 +53,8 @@ export class TrainerClient {
     });
   }
 
-  /** Asks the worker to initialise a backend (`prefer` forces one); the answer arrives through onReady. */
-  init(prefer?: BackendName): void {
+  /** Asks the worker to initialise a backend ('auto' unless forced); the answer arrives through onReady. */
+  init(prefer?: BackendPreference): void {
     this.send({ type: 'init', prefer });
   }
 
@@ -53,17 +63,84 @@ export class TrainerClient {
     return () => this.readyListeners.delete(listener);
   }
 
-  /** Errors not tied to a request (a failed init, a crashed worker). */
+  /** Errors not tied to a request or a run (a failed init, a crashed worker). */
   onError(listener: (err: WorkerError) => void): () => void {
     this.errorListeners.add(listener);
     return () => this.errorListeners.delete(listener);
   }
 
+  onRunMessage(listener: (msg: RunMessage) => void): () => void {
+    this.runListeners.add(listener);
+    return () => this.runListeners.delete(listener);
+  }
+
   probe(req: ProbeRequest): Promise<ProbeReply> {
+    return this.request((id) => ({ type: 'probe', id, ...req }), (msg) => {
+      if (msg.type !== 'probeResult') return undefined;
+      const { type: _type, id: _id, ...reply } = msg;
+      return reply;
+    });
+  }
+
+  /** Generates the sample dataset in the worker; resolves with its dataset id. */
+  createSample(seed: number, onProgress?: (done: number, total: number) => void): Promise<string> {
+    return this.request((id) => ({ type: 'createSample', id, seed }), (msg) => {
+      if (msg.type === 'sampleProgress') onProgress?.(msg.done, msg.total);
+      return msg.type === 'sampleCreated' ? msg.datasetId : undefined;
+    });
+  }
+
+  /**
+   * Verifies and stores a dropped dataset in the worker. `onStart` gets the request id (for cancelImport); the
+   * promise rejects with the worker's error (a cancelled import rejects with StorageError 'import_aborted').
+   */
+  importFiles(
+    files: DroppedFile[],
+    onProgress?: (phase: ImportPhase, done: number, total: number) => void,
+    onStart?: (id: number) => void,
+  ): Promise<ImportSummary> {
+    return this.request((id) => {
+      onStart?.(id);
+      return { type: 'importFiles', id, files };
+    }, (msg) => {
+      if (msg.type === 'importProgress') onProgress?.(msg.phase, msg.done, msg.total);
+      return msg.type === 'imported' ? msg.summary : undefined;
+    });
+  }
+
+  cancelImport(id: number): void {
+    this.send({ type: 'cancelImport', id });
+  }
+
+  /** Test hook: the worker's tf.memory(). */
+  memory(): Promise<{ numTensors: number; numBytes: number }> {
+    return this.request((id) => ({ type: 'memory', id }), (msg) =>
+      msg.type === 'memory' ? { numTensors: msg.numTensors, numBytes: msg.numBytes } : undefined,
+    );
+  }
+
+  /** Starts (or with `resume`, continues) a run; progress arrives through onRunMessage. */
+  start(req: StartRequest): void {
+    this.send({ type: 'start', ...req });
+  }
+
+  control(type: 'pause' | 'resume' | 'stop', runId: string): void {
+    this.send({ type, runId });
+  }
+
+  private request<T>(make: (id: number) => ToWorker, answer: (msg: FromWorker) => T | undefined): Promise<T> {
     const id = this.nextId++;
-    return new Promise<ProbeReply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.send({ type: 'probe', id, ...req });
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, {
+        settle: (msg) => {
+          const value = answer(msg);
+          if (value === undefined) return false;
+          resolve(value);
+          return true;
+        },
+        reject,
+      });
+      this.send(make(id));
     });
   }
 
@@ -78,19 +155,34 @@ export class TrainerClient {
         for (const l of this.readyListeners) l(info);
         return;
       }
-      case 'probeResult': {
-        const { type: _type, id, ...reply } = msg;
-        const p = this.pending.get(id);
-        this.pending.delete(id);
-        p?.resolve(reply);
+      case 'probeResult':
+      case 'sampleProgress':
+      case 'sampleCreated':
+      case 'importProgress':
+      case 'imported':
+      case 'memory': {
+        const p = this.pending.get(msg.id);
+        if (p?.settle(msg)) this.pending.delete(msg.id);
         return;
       }
+      case 'runStarted':
+      case 'runState':
+      case 'log':
+      case 'step':
+      case 'epoch':
+      case 'checkpoint':
+      case 'done':
+        for (const l of this.runListeners) l(msg);
+        return;
       case 'error': {
         const err = new WorkerError(msg.error);
         const p = msg.id === undefined ? undefined : this.pending.get(msg.id);
         if (p && msg.id !== undefined) {
           this.pending.delete(msg.id);
           p.reject(err);
+        } else if (msg.runId !== undefined) {
+          const runMsg = { ...msg, runId: msg.runId };
+          for (const l of this.runListeners) l(runMsg);
         } else {
           for (const l of this.errorListeners) l(err);
         }

@@ -1,10 +1,13 @@
 // The trainer worker: owns the tfjs backend and every heavy computation, so the UI thread never blocks.
 // One message listener; each ToWorker message is answered by FromWorker messages (see src/protocol/messages.ts).
-import { initBackend } from '../backend/select';
-import { toPlainError, type BackendName, type FromWorker, type ToWorker } from '../protocol/messages';
+import * as tf from '@tensorflow/tfjs';
+import { toPlainError, type FromWorker, type ToWorker } from '../protocol/messages';
+import { cleanupPending, openStudioDb } from '../storage';
+import { BackendHolder } from './backendChoice';
 import { runProbe } from './probe';
-
-type Ready = Extract<FromWorker, { type: 'ready' }>;
+import { importDropped } from './importDrop';
+import { createSampleDataset } from './sample/createSample';
+import { TrainSession, TrainSessionError } from './trainSession';
 
 // The DOM lib types `self` as Window; in this file it is the dedicated worker scope.
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -13,50 +16,85 @@ function post(msg: FromWorker, transfer: Transferable[] = []): void {
   scope.postMessage(msg, transfer);
 }
 
-// One backend initialisation at a time; a later request with a different preference re-initialises.
-let backend: { prefer: BackendName | undefined; ready: Promise<Ready> } | null = null;
+const backends = new BackendHolder();
+const db = openStudioDb();
+// Imports abandoned by a closed tab are removed once, before anything reads the store.
+const cleaned = cleanupPending(db).catch(() => undefined);
 
-function ensureBackend(prefer: BackendName | undefined): Promise<Ready> {
-  if (backend && (prefer === undefined || backend.prefer === prefer)) return backend.ready;
-  const ready = initBackend({ prefer }).then(
-    (info): Ready => ({
-      type: 'ready',
-      backend: info.backend,
-      adapter: info.adapter,
-      isFallbackAdapter: info.isFallbackAdapter,
-      threads: info.threads,
-    }),
-  );
-  backend = { prefer, ready };
-  // A failed init must not poison later requests.
-  ready.catch(() => {
-    if (backend?.ready === ready) backend = null;
-  });
-  return ready;
+/** Imports in progress, by request id, so 'cancelImport' can abort them. */
+const imports = new Map<number, AbortController>();
+
+/** The one training this worker runs; a second 'start' while it runs is refused. */
+let session: TrainSession | null = null;
+
+function sessionFor(runId: string): TrainSession {
+  if (!session || session.runId !== runId) throw new TrainSessionError('no_such_run', `run ${runId} is not training in this tab`);
+  return session;
 }
 
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'init': {
-      post(await ensureBackend(msg.prefer));
+      post(await backends.ensure(msg.prefer ?? 'auto'));
       return;
     }
     case 'probe': {
-      const ready = await ensureBackend(msg.prefer);
+      const ready = await backends.ensure(msg.prefer ?? backends.currentPreference ?? 'auto');
       const out = await runProbe({ img: msg.img, seed: msg.seed, nc: msg.nc });
       post(
         {
-          type: 'probeResult',
-          id: msg.id,
-          backend: ready.backend,
-          adapter: ready.adapter,
-          isFallbackAdapter: ready.isFallbackAdapter,
-          shape: out.shape,
-          data: out.data,
-          ms: out.ms,
+          type: 'probeResult', id: msg.id, backend: ready.backend, adapter: ready.adapter,
+          isFallbackAdapter: ready.isFallbackAdapter, shape: out.shape, data: out.data, ms: out.ms,
         },
         [out.data.buffer],
       );
+      return;
+    }
+    case 'start': {
+      if (session) throw new TrainSessionError('busy', `this tab is already training run ${session.runId}: stop it first`);
+      await cleaned;
+      const s = new TrainSession(msg.runId, db, post);
+      session = s;
+      try {
+        await s.run(msg, backends);
+      } finally {
+        session = null;
+      }
+      return;
+    }
+    case 'pause':
+      sessionFor(msg.runId).pause();
+      return;
+    case 'resume':
+      sessionFor(msg.runId).resume();
+      return;
+    case 'stop':
+      sessionFor(msg.runId).stop();
+      return;
+    case 'createSample': {
+      await cleaned;
+      const manifest = await createSampleDataset(db, msg.seed, (done, total) => post({ type: 'sampleProgress', id: msg.id, done, total }));
+      post({ type: 'sampleCreated', id: msg.id, datasetId: manifest.id });
+      return;
+    }
+    case 'importFiles': {
+      await cleaned;
+      const abort = new AbortController();
+      imports.set(msg.id, abort);
+      try {
+        const summary = await importDropped(db, msg.files, (phase, done, total) => post({ type: 'importProgress', id: msg.id, phase, done, total }), abort.signal);
+        post({ type: 'imported', id: msg.id, summary });
+      } finally {
+        imports.delete(msg.id);
+      }
+      return;
+    }
+    case 'cancelImport':
+      imports.get(msg.id)?.abort();
+      return;
+    case 'memory': {
+      const m = tf.memory();
+      post({ type: 'memory', id: msg.id, numTensors: m.numTensors, numBytes: m.numBytes });
       return;
     }
     default:
@@ -67,6 +105,8 @@ async function handle(msg: ToWorker): Promise<void> {
 scope.addEventListener('message', (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
   handle(msg).catch((err: unknown) => {
-    post({ type: 'error', id: 'id' in msg ? msg.id : undefined, error: toPlainError(err) });
+    const id = 'id' in msg ? msg.id : undefined;
+    const runId = 'runId' in msg ? msg.runId : undefined;
+    post({ type: 'error', id, runId, error: toPlainError(err) });
   });
 });

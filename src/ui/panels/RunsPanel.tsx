@@ -1,0 +1,41 @@
+// Past runs kept in this browser: open one to see its charts and files, resume one a reload or crash interrupted,
+// delete what is no longer needed.
+import { Panel } from '../Panel';
+import { useStudio } from '../store';
+
+export function RunsPanel() {
+  const runs = useStudio((s) => s.runs);
+  const view = useStudio((s) => s.view);
+  const live = view?.live ?? false;
+  const { openRun, resumeRun, deleteRun } = useStudio.getState();
+  if (!runs.length) return null;
+  return (
+    <Panel title="Runs in this browser" testId="panel-runs">
+      <ul className="list">
+        {[...runs].reverse().map((r) => (
+          <li key={r.id} className={view?.runId === r.id ? 'selected' : ''} data-testid="run-row">
+            <div className="grow">
+              <div className="name" title={r.name}>{r.name}</div>
+              <small>
+                <span className={`status-pill ${r.status}`}>{r.status}</span>{' '}
+                {r.lastEpoch >= 0 ? `${r.lastEpoch + 1} epoch${r.lastEpoch ? 's' : ''} done` : 'no epoch finished'}
+                {r.epochs ? ` of ${r.epochs}` : ''} · {new Date(r.createdAt).toLocaleString()}
+              </small>
+              {r.note && r.status === 'failed' && <div><small className="muted">{r.note}</small></div>}
+            </div>
+            {r.resumeEpoch !== undefined && (
+              <button className="primary" disabled={live} data-testid="resume-run" onClick={() => void resumeRun(r.id)}>
+                Resume from epoch {r.resumeEpoch + 1}
+              </button>
+            )}
+            <button disabled={live || view?.runId === r.id} onClick={() => void openRun(r.id)}>Open</button>
+            <button className="danger" disabled={live && view?.runId === r.id}
+              onClick={() => confirm(`Delete run "${r.name}" with its checkpoints?`) && void deleteRun(r.id)}>
+              Delete
+            </button>
+          </li>
+        ))}
+      </ul>
+    </Panel>
+  );
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { applyRunMessage, appendCapped } from './runEvents';
+import { emptyView } from './runSlice';
+
+describe('run view reducer', () => {
+  it('keeps series capped, recent points dense', () => {
+    let s: number[] = [];
+    for (let i = 0; i < 1000; i++) s = appendCapped(s, i, 100);
+    expect(s.length).toBeLessThanOrEqual(100);
+    expect(s.at(-1)).toBe(999);
+    expect(s.slice(-10)).toEqual([990, 991, 992, 993, 994, 995, 996, 997, 998, 999]);
+    expect(s[0]).toBe(0);
+  });
+
+  it('folds steps, epochs and the end of a run into the view', () => {
+    let v = emptyView('run-1', 'exp1', true);
+    v = applyRunMessage(v, { type: 'runStarted', runId: 'run-1', backend: 'wasm', threads: 2, startEpoch: 0, epochs: 2, trainImages: 64, valImages: 16 });
+    expect(v.phase).toBe('running');
+    expect(v.backendLine).toBe('wasm, 2 threads');
+    v = applyRunMessage(v, { type: 'step', runId: 'run-1', epoch: 0, epochs: 2, batch: 3, nb: 16, mloss: [0.1, 0.02, 0.03], lr: [0.09, 0.001, 0.001], itPerSec: 2, imgsPerSec: 8 });
+    expect(v.loss).toEqual([{ x: 0.25, box: 0.1, obj: 0.02, cls: 0.03 }]);
+    expect(v.lr[0].lr0).toBe(0.09);
+    const row = { epoch: 0, train: [0.1, 0.02, 0.03], metrics: [0.5, 0.4, 0.3, 0.1], val: [0.09, 0.01, 0.02], lr: [0.08, 0.001, 0.001] } as const;
+    v = applyRunMessage(v, { type: 'epoch', runId: 'run-1', row: structuredClone(row) as never, fitness: 0.12, bestFitness: 0.12, isBest: true, perClass: [] });
+    expect(v.rows).toHaveLength(1);
+    expect(v.logs.at(-1)?.text).toContain('epoch 1/2');
+    // A row for an epoch already shown (a resume re-training it) replaces it and everything after.
+    v = applyRunMessage(v, { type: 'epoch', runId: 'run-1', row: structuredClone(row) as never, fitness: 0.1, bestFitness: 0.12, isBest: false, perClass: [] });
+    expect(v.rows).toHaveLength(1);
+    v = applyRunMessage(v, { type: 'done', runId: 'run-1', status: 'done', epochsRun: 2, final: null });
+    expect(v.live).toBe(false);
+    expect(v.phase).toBe('done');
+  });
+
+  it('an error ends the run with the error shown', () => {
+    const v = applyRunMessage(emptyView('run-1', 'exp1', true), {
+      type: 'error', runId: 'run-1', error: { name: 'TrainSetupError', message: 'batch size 99 is larger', code: 'batch_too_large' },
+    });
+    expect(v.phase).toBe('failed');
+    expect(v.live).toBe(false);
+    expect(v.logs.at(-1)?.text).toBe('TrainSetupError [batch_too_large]: batch size 99 is larger');
+  });
+});
