@@ -21,14 +21,16 @@ export function installFix(fix: KernelFix): void {
   // The stock kernel's setupFunc (wasm: binding its C++ function) runs only for kernels registered when the
   // backend initialises; ours carries it so that a fix can hand the cases it does not speed up to stock.
   const setupFunc = stock.get(key(fix))?.setupFunc;
-  tf.registerKernel({ kernelName: fix.kernelName, backendName: fix.backendName, kernelFunc: fix.kernelFunc, setupFunc });
+  const { kernelName, backendName, kernelFunc } = fix;
+  tf.registerKernel({ kernelName, backendName, kernelFunc, setupFunc });
 }
 
 /** Runs tfjs's own kernel for a case `fix` leaves to it. */
 export function runStock(fix: KernelFix, args: Parameters<tf.KernelFunc>[0]): ReturnType<tf.KernelFunc> {
   const config = stock.get(key(fix));
   if (!config) {
-    throw new BackendError('KERNEL_UNSUPPORTED', `${fix.kernelName} (${fix.backendName} fix): no stock kernel to fall back to`);
+    const what = `${fix.kernelName} (${fix.backendName} fix)`;
+    throw new BackendError('KERNEL_UNSUPPORTED', `${what}: no stock kernel to fall back to`);
   }
   return config.kernelFunc(args);
 }

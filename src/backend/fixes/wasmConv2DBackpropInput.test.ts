@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { initBackend } from '../select';
+import { setSimdEnabled } from './simdKernels';
 import { maxAbs, maxAbsDiff, read, seededRandom, uniform, withStockKernel } from './testing';
 import { wasmConv2DBackpropInputFix } from './wasmConv2DBackpropInput';
 
@@ -19,8 +20,14 @@ const CASES: Case[] = [
   { name: 'k1 s1 p0, batch 3', x: [3, 6, 5, 7], co: 5, k: 1, s: 1, pad: 0 },
   { name: "k3 s2 'same'", x: [2, 7, 8, 3], co: 4, k: 3, s: 2, pad: 'same' },
   { name: "k3 s1 'valid'", x: [2, 8, 8, 3], co: 4, k: 3, s: 1, pad: 'valid' },
-  // M*K = 2*40*40 * 3*3*160 > 4M floats: two chunks, the split falling inside an image.
-  { name: 'k3 s1 p1, chunked', x: [2, 40, 40, 160], co: 4, k: 3, s: 1, pad: 1 },
+  { name: 'k3 s2 p1, 13 channels (strided row copies with a tail)', x: [2, 9, 10, 13], co: 8, k: 3, s: 2, pad: 1 },
+  { name: 'k1 s2 p0 (phases no tap reads)', x: [2, 7, 8, 5], co: 6, k: 1, s: 2, pad: 0 },
+  { name: 'k2 s2 valid, odd size (last row unread)', x: [1, 9, 7, 4], co: 3, k: 2, s: 2, pad: 'valid' },
+  // Padding wider than the filter takes the matmul + col2im path; the second case has 92*92 col rows of 512
+  // floats (> 4M), which that path splits into chunks.
+  { name: 'k1 s1 p1 (col2im path)', x: [2, 5, 6, 4], co: 8, k: 1, s: 1, pad: 1 },
+  { name: 'k1 s1 p1 (col2im path, chunked)', x: [1, 90, 90, 512], co: 8, k: 1, s: 1, pad: 1 },
+  { name: 'k3 s1 p1, large', x: [2, 40, 40, 160], co: 4, k: 3, s: 1, pad: 1 },
 ];
 
 const tfPad = (c: Case) =>
@@ -73,14 +80,17 @@ function grad(c: Case, x: Float32Array, w: Float32Array, dy: Float32Array, info:
 
 const relErr = (got: ArrayLike<number>, want: ArrayLike<number>) => maxAbsDiff(got, want) / Math.max(1, maxAbs(want));
 
-describe('wasm Conv2DBackpropInput fix (matmul + col2im)', () => {
+describe('wasm Conv2DBackpropInput fix (stride-phase convs)', () => {
   beforeEach(async () => {
     await initBackend({ prefer: 'wasm' });
   });
 
-  it.each(CASES)('matches the float64 loop and the stock wasm kernel: $name', (c) => {
+  const modes = [true, false].flatMap((simd) => CASES.map((c) => ({ ...c, simd })));
+  it.each(modes)('matches the float64 loop and the stock wasm kernel: $name, simd $simd', (c) => {
     const { x, w, dy, info } = inputs(c, 91);
+    setSimdEnabled(c.simd);
     const fixed = grad(c, x, w, dy, info);
+    setSimdEnabled(true);
     expect(relErr(fixed, truth(c, w, dy, info))).toBeLessThanOrEqual(1e-5);
     const stock = withStockKernel(wasmConv2DBackpropInputFix, () => grad(c, x, w, dy, info));
     expect(relErr(fixed, stock)).toBeLessThanOrEqual(1e-5);

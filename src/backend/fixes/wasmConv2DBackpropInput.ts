@@ -3,7 +3,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { BackendError } from '../errors';
 import { axisPlan, type AxisPlan } from './convGrid';
 import { conv2DBackpropInputCol2im } from './wasmConv2DBackpropInputCol2im';
-import { heapF32 } from './wasmHeap';
+import { copyRowsHeap, gatherTransposed, heapF32 } from './wasmHeap';
 import type { KernelFix } from './kernelFix';
 
 // Speed, not correctness: tfjs 4.22's wasm Conv2DBackpropInput is a naive C++ loop, ~10x slower than the
@@ -71,9 +71,7 @@ function subFilter(wasm: BackendWasm, filter: tf.TensorInfo, pc: PhaseConv, h: A
   for (const [kh, kw] of pc.taps) {
     const src = (kh * fw + kw) * ci * co; // W[kh, kw] (ci, co)
     const dst = ((pc.hiH - h.shift[kh]) * fwp + (pc.hiW - w.shift[kw])) * co * ci; // F[j, l] (co, ci)
-    for (let c = 0; c < ci; c++) {
-      for (let o = 0; o < co; o++) fv[dst + o * ci + c] = wv[src + c * co + o];
-    }
+    gatherTransposed(wv, src, co, ci, co, fv, dst, ci); // fv[dst + o*ci + c] = wv[src + c*co + o]
   }
   return f;
 }
@@ -112,7 +110,7 @@ const conv2DBackpropInput: tf.KernelFunc = (args) => {
     const out = conv2d({
       inputs: { x: dy, filter: f },
       backend,
-      attrs: { strides: 1, pad: pc.pad, dataFormat: 'NHWC', dilations: 1, dimRoundingMode: undefined },
+      attrs: { strides: 1, pad: pc.pad, dataFormat: 'NHWC', dilations: 1 },
     }) as tf.TensorInfo; // (B, rows, cols, ci)
     wasm.disposeData(f.dataId);
     return out;
@@ -124,25 +122,22 @@ const conv2DBackpropInput: tf.KernelFunc = (args) => {
   for (const pc of convs) {
     if (pc.taps.length === 0 || pc.rows * pc.cols === 0) continue;
     const part = run(pc);
-    interleave(heapF32(wasm, part, 'Conv2DBackpropInput'), heapF32(wasm, dx, 'Conv2DBackpropInput'), pc, h, w, batchSize, ci);
+    interleave(wasm, part, dx, pc, h, w, batchSize, ci);
     wasm.disposeData(part.dataId);
   }
   return dx;
 };
 
-/** dx[b, s*y + py, s*x + px, :] = part[b, y, x, :]. */
+/** dx[b, s*y + py, s*x + px, :] = part[b, y, x, :]: per input row, a strided copy of ci-float runs. */
 function interleave(
-  pv: Float32Array, dxv: Float32Array, pc: PhaseConv, h: AxisPlan, w: AxisPlan, batch: number, ci: number,
+  wasm: BackendWasm, part: tf.TensorInfo, dx: tf.TensorInfo, pc: PhaseConv, h: AxisPlan, w: AxisPlan, batch: number,
+  ci: number,
 ): void {
-  const H = h.nIn;
-  const W = w.nIn;
-  let src = 0;
   for (let b = 0; b < batch; b++) {
     for (let y = 0; y < pc.rows; y++) {
-      let dst = ((b * H + h.stride * y + pc.py) * W + pc.px) * ci;
-      for (let x = 0; x < pc.cols; x++, src += ci, dst += w.stride * ci) {
-        for (let c = 0; c < ci; c++) dxv[dst + c] = pv[src + c];
-      }
+      const src = (b * pc.rows + y) * pc.cols * ci;
+      const dst = ((b * h.nIn + h.stride * y + pc.py) * w.nIn + pc.px) * ci;
+      copyRowsHeap(wasm, part, src, ci, dx, dst, w.stride * ci, pc.cols, ci);
     }
   }
 }

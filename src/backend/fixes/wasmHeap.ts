@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { BackendError } from '../errors';
+import { heapOffset, simdKernels } from './simdKernels';
 
 // Views into the wasm heap. Any allocation (makeOutput) may grow wasm memory and detach older views,
 // so callers take views only after their last allocation of a step.
@@ -48,7 +49,9 @@ export function releaseView(backend: BackendWasm, view: tf.TensorInfo): void {
 const SHORT_RUN = 32;
 
 /** dst[d .. d+n) = src[s .. s+n). */
-export function copyRun(src: tf.backend_util.TypedArray, s: number, dst: tf.backend_util.TypedArray, d: number, n: number): void {
+export function copyRun(
+  src: tf.backend_util.TypedArray, s: number, dst: tf.backend_util.TypedArray, d: number, n: number,
+): void {
   if (n < SHORT_RUN) {
     for (let j = 0; j < n; j++) dst[d + j] = src[s + j];
   } else {
@@ -75,4 +78,26 @@ export function gatherTransposed(
       for (let j = j0; j < j1; j++, from += srcStride) dst[row + j] = src[from];
     }
   }
+}
+
+/**
+ * Copies `rows` runs of n elements from tensor src (run r at srcAt + r*srcStride, in elements) into tensor dst
+ * (at dstAt + r*dstStride): 16 bytes at a time in wasm SIMD for 4-byte dtypes, else (bool, or no SIMD) in JS.
+ */
+export function copyRowsHeap(
+  backend: BackendWasm, src: tf.TensorInfo, srcAt: number, srcStride: number,
+  dst: tf.TensorInfo, dstAt: number, dstStride: number, rows: number, n: number,
+): void {
+  if (rows <= 0 || n <= 0) return;
+  // Runs of a few elements: the call into wasm costs more than the JS loop.
+  const simd = src.dtype !== 'bool' && n >= 8 ? simdKernels(backend) : null;
+  if (simd) {
+    const sp = heapOffset(backend, src.dataId) + 4 * srcAt;
+    const dp = heapOffset(backend, dst.dataId) + 4 * dstAt;
+    simd.copyRows(sp, 4 * srcStride, dp, 4 * dstStride, rows, n >> 2, n & 3);
+    return;
+  }
+  const sv = backend.typedArrayFromHeap(src);
+  const dv = backend.typedArrayFromHeap(dst);
+  for (let r = 0; r < rows; r++) copyRun(sv, srcAt + r * srcStride, dv, dstAt + r * dstStride, n);
 }
