@@ -36,13 +36,16 @@ export class BatchNorm2d {
         this.bias as tf.Tensor1D, this.weight as tf.Tensor1D, BN_EPS);
     }
     // Train mode normalises with the batch's biased variance but tracks the unbiased one, as PyTorch does.
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    // x - mean once, shared by the variance and the output (tf.moments would subtract it a second time).
+    const mean = tf.mean(x, [0, 1, 2], true); // (1, 1, 1, C)
+    const xc = tf.sub(x, mean);
+    const variance = tf.mean(tf.square(xc), [0, 1, 2]); // (C), biased
     const n = x.shape[0] * x.shape[1] * x.shape[2];
-    this.updateRunning(mean, variance, n);
+    this.updateRunning(tf.reshape(mean, [-1]), variance, n);
     // Written out rather than tf.batchNorm: tfjs's FusedBatchNorm gradient tiles per-channel factors to the full
     // activation shape, the largest cost of a wasm training step; broadcasting mul/add reduce with Sum instead.
     const scale = tf.mul(this.weight, tf.rsqrt(tf.add(variance, BN_EPS)));
-    return tf.add(tf.mul(tf.sub(x, mean), scale), this.bias);
+    return tf.add(tf.mul(xc, scale), this.bias);
   }
 
   /** Running statistics move with `momentum` on every train-mode forward; no gradient flows through them. */
