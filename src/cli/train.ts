@@ -110,7 +110,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     if (!saved) throw new YoloError('not_resumable', 'the checkpoint has no training options (opt)', { file: resumeFrom });
     const known = Object.keys(TRAIN_DEFAULTS);
     input = Object.fromEntries(Object.entries(saved).filter(([k]) => known.includes(k))) as Partial<TrainOptions>;
-    input.hyp = 'scratch-low'; // placeholder for validation: the saved hyp values themselves are used below
+    input.hyp = 'scratch-low'; // validation wants a hyp name; the run's saved hyp values are what train with (below)
   }
   if (!input.data) throw new UsageError('train needs --data D/data.yaml');
   const { options, warnings } = validateTrainOptions({ ...input, resume: resumeFrom ?? false });
