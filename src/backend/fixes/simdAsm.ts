@@ -3,33 +3,9 @@
 // (pointers, counts, strides) and return nothing. The module imports the memory of tfjs's wasm backend, so its
 // functions read and write tensors on that heap directly.
 
-export type Code = number[];
+import { sleb, uleb, type Code } from '../../core/wasm/leb128';
 
-/** Unsigned LEB128. */
-export function uleb(n: number): Code {
-  const out: Code = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-/** Signed LEB128 (i32 constants). */
-export function sleb(n: number): Code {
-  const out: Code = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
+export { sleb, uleb, type Code };
 
 const simd = (op: number, ...imm: number[]): Code => [0xfd, ...uleb(op), ...imm];
 /** memarg: alignment hint 0 (any address is valid; the hint only affects speed on some engines) and offset. */

@@ -2,33 +2,9 @@
 // i32/f32 locals, structured control flow, integer/float arithmetic and memory access on one imported memory. The
 // project has no wasm toolchain, and the kernels are small enough to write as instruction lists.
 
-export type Code = number[];
+import { sleb, uleb, type Code } from '../../../wasm/leb128';
 
-/** Unsigned LEB128. */
-export function uleb(n: number): Code {
-  const out: Code = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-/** Signed LEB128 (i32 constants). */
-export function sleb(n: number): Code {
-  const out: Code = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
+export { sleb, uleb, type Code };
 
 /** memarg: alignment exponent and a constant byte offset added to the address. */
 const mem = (align: number, offset: number): Code => [align, ...uleb(offset)];
