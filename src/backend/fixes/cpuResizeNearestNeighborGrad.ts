@@ -41,16 +41,7 @@ const resizeNearestNeighborGrad: tf.KernelFunc = ({ inputs, backend, attrs }) =>
   const cols = nearestSourceIndices(yW, xW, alignCorners, halfPixelCenters);
   const dyv = cpu.data.get(dy.dataId).values as tf.backend_util.TypedArray;
   const dx = new Float32Array(batch * xH * xW * depth);
-  let o = 0; // walks dy in memory order
-  for (let b = 0; b < batch; b++) {
-    for (let r = 0; r < yH; r++) {
-      const rowBase = (b * xH + rows[r]) * xW;
-      for (let c = 0; c < yW; c++) {
-        const base = (rowBase + cols[c]) * depth;
-        for (let d = 0; d < depth; d++) dx[base + d] += dyv[o++];
-      }
-    }
-  }
+  scatterNearestGrad(dyv, dx, batch, xH, xW, depth, rows, cols);
   return cpu.makeTensorInfo(images.shape, 'float32', dx);
 };
 
@@ -59,3 +50,21 @@ export const cpuResizeNearestNeighborGradFix: KernelFix = {
   backendName: 'cpu',
   kernelFunc: resizeNearestNeighborGrad,
 };
+
+/**
+ * dx[b, rows[r], cols[c], :] += dy[b, r, c, :] for every output pixel: the gradient of a nearest-neighbour resize.
+ * Shared by the cpu and wasm kernels; `dx` must start zeroed.
+ */
+export function scatterNearestGrad(dy: ArrayLike<number>, dx: Float32Array, batch: number, xH: number, xW: number,
+  depth: number, rows: ArrayLike<number>, cols: ArrayLike<number>): void {
+  let o = 0; // walks dy in memory order
+  for (let b = 0; b < batch; b++) {
+    for (let r = 0; r < rows.length; r++) {
+      const rowBase = (b * xH + rows[r]) * xW;
+      for (let c = 0; c < cols.length; c++) {
+        const base = (rowBase + cols[c]) * depth;
+        for (let d = 0; d < depth; d++) dx[base + d] += dy[o++];
+      }
+    }
+  }
+}

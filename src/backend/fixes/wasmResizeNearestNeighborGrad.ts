@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { nearestSourceIndices } from './cpuResizeNearestNeighborGrad';
+import { nearestSourceIndices, scatterNearestGrad } from './cpuResizeNearestNeighborGrad';
 import { runStock, type KernelFix } from './kernelFix';
 import { heapF32 } from './wasmHeap';
 
@@ -23,16 +23,7 @@ const resizeNearestNeighborGrad: tf.KernelFunc = (args) => {
   const dyv = heapF32(wasm, dy, 'ResizeNearestNeighborGrad');
   const dxv = heapF32(wasm, dx, 'ResizeNearestNeighborGrad');
   dxv.fill(0);
-  let o = 0; // walks dy in memory order
-  for (let b = 0; b < batch; b++) {
-    for (let r = 0; r < yH; r++) {
-      const rowBase = (b * xH + rows[r]) * xW;
-      for (let c = 0; c < yW; c++) {
-        const base = (rowBase + cols[c]) * depth;
-        for (let d = 0; d < depth; d++) dxv[base + d] += dyv[o++];
-      }
-    }
-  }
+  scatterNearestGrad(dyv, dxv, batch, xH, xW, depth, rows, cols);
   return dx;
 };
 
