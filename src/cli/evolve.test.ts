@@ -1,12 +1,12 @@
 // `yolo-studio train --evolve 3` on a 6 + 4 image slice of the synthetic set: three short generations, evolve.csv
 // with 3 rows of results + hyperparameters inside the meta limits, hyp_evolve.yaml, no checkpoints (as upstream).
 import * as tf from '@tensorflow/tfjs';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { tinyDataset } from '../../test/tinyDataset';
 import { useBackend } from '../../test/backend';
-import { SHARED_DIR } from '../../test/refs';
 import { EVOLVE_META } from '../core/config/evolveMeta';
 import { hypPreset } from '../core/config/hyps';
 import { parseHypYaml } from '../core/config/hypYaml';
@@ -54,19 +54,3 @@ describe('yolo-studio train --evolve', () => {
     expect(out.join('\n')).toMatch(/Hyperparameter evolution finished 3 generations\nResults saved to .*exp/);
   }, 600_000);
 });
-
-/** A 6 + 4 image copy of the synthetic set, with labels (as src/cli/train.test.ts builds it). */
-function tinyDataset(tmp: string): string {
-  const root = join(tmp, 'tiny');
-  for (const [split, n] of [['train', 6], ['val', 4]] as const) {
-    mkdirSync(join(root, 'images', split), { recursive: true });
-    mkdirSync(join(root, 'labels', split), { recursive: true });
-    for (let i = 0; i < n; i++) {
-      const stem = `${split}_${String(i).padStart(4, '0')}`;
-      copyFileSync(resolve(SHARED_DIR, `datasets/synth/images/${split}/${stem}.jpg`), join(root, 'images', split, `${stem}.jpg`));
-      copyFileSync(resolve(SHARED_DIR, `datasets/synth/labels/${split}/${stem}.txt`), join(root, 'labels', split, `${stem}.txt`));
-    }
-  }
-  writeFileSync(join(root, 'data.yaml'), 'path: .\ntrain: images/train\nval: images/val\nnames: [rectangle, circle, triangle]\n');
-  return join(root, 'data.yaml');
-}

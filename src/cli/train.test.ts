@@ -2,13 +2,13 @@
 // directory upstream writes, and the refusals of bad input.
 import * as tf from '@tensorflow/tfjs';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../test/backend';
-import { SHARED_DIR } from '../../test/refs';
+import { tinyDataset } from '../../test/tinyDataset';
 import { hypPreset, type Hyp } from '../core/config/hyps';
 import { validateTrainOptions, type TrainOptions } from '../core/config/trainOptions';
 import { readCheckpoint } from '../core/io';
@@ -21,23 +21,7 @@ import { decodeImage } from './image';
 const run = promisify(execFile);
 const tmp = mkdtempSync(join(tmpdir(), 'ys-train-'));
 
-/** A 6 + 4 image copy of the synthetic set, with labels. */
-function tinyDataset(): string {
-  const root = join(tmp, 'tiny');
-  for (const [split, n] of [['train', 6], ['val', 4]] as const) {
-    mkdirSync(join(root, 'images', split), { recursive: true });
-    mkdirSync(join(root, 'labels', split), { recursive: true });
-    for (let i = 0; i < n; i++) {
-      const stem = `${split}_${String(i).padStart(4, '0')}`;
-      copyFileSync(resolve(SHARED_DIR, `datasets/synth/images/${split}/${stem}.jpg`), join(root, 'images', split, `${stem}.jpg`));
-      copyFileSync(resolve(SHARED_DIR, `datasets/synth/labels/${split}/${stem}.txt`), join(root, 'labels', split, `${stem}.txt`));
-    }
-  }
-  writeFileSync(join(root, 'data.yaml'), 'path: .\ntrain: images/train\nval: images/val\nnames: [rectangle, circle, triangle]\n');
-  return join(root, 'data.yaml');
-}
-
-const DATA = tinyDataset();
+const DATA = tinyDataset(tmp);
 
 async function inputs(over: Partial<TrainOptions>, extra: Partial<TrainInputs> = {}, hyp: Hyp = hypPreset('scratch-low')): Promise<TrainInputs> {
   const tr = await loadSplit(DATA, 'train');
