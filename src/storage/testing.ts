@@ -68,6 +68,34 @@ export function quotaStore(inner: UseStore, failOn: (key: IDBValidKey) => boolea
     });
 }
 
+/**
+ * A store that reports, after each transaction has committed, the keys and byte sizes (Blobs; 0 for other values)
+ * it put: what is durably written, as it happens.
+ */
+export function recordingStore(inner: UseStore, onCommit: (puts: [string, number][]) => void): UseStore {
+  return (mode, callback) => {
+    const puts: [string, number][] = [];
+    return inner(mode, (store) => {
+      const proxy = new Proxy(store, {
+        get(target, prop) {
+          if (prop === 'put') {
+            return (value: unknown, key: IDBValidKey) => {
+              puts.push([String(key), value instanceof Blob ? value.size : 0]);
+              return target.put(value, key);
+            };
+          }
+          const v: unknown = Reflect.get(target, prop, target);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+      return callback(proxy);
+    }).then((r) => {
+      if (puts.length) onCommit(puts);
+      return r;
+    });
+  };
+}
+
 /** Fails the n-th (0-based) put of a key matching `pattern`. */
 export function nthPut(pattern: RegExp, n: number): (key: IDBValidKey) => boolean {
   let seen = 0;

@@ -59,14 +59,29 @@ export interface DatasetSummary {
 export interface ImportItem {
   split: SplitName;
   path: string;
-  /** The original file: a File/Blob is stored as is (never read into memory here); bytes are wrapped in a Blob. */
-  bytes: Uint8Array | Blob;
+  /** The original file: a File/Blob is stored as is (never read into memory here); bytes are wrapped in a Blob; a
+   * StagedFile (importStaged) is already stored and is only referenced. */
+  bytes: Uint8Array | Blob | StagedFile;
   width: number;
   height: number;
   /** (n, 5) rows [cls, cx, cy, w, h], flattened. */
   labels: Float32Array | readonly number[];
   /** MIME type; guessed from the extension when missing. */
   type?: string;
+}
+
+/**
+ * A file written into a pending import before it is known whether it is a dataset image (see importStaged). It is
+ * stored at its final place already: an ImportItem naming it references it without writing it again.
+ */
+export interface StagedFile {
+  /** Local image key within the import (ImageRef.key once referenced). */
+  readonly stagedKey: string;
+  /** Path inside the dropped zip / folder. */
+  readonly path: string;
+  readonly size: number;
+  /** MIME type it was stored with (from the extension). */
+  readonly type: string;
 }
 
 /** What only the end of a streaming verification knows (the report and stats cover every image). */

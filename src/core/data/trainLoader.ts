@@ -6,9 +6,12 @@
 //     map through them and mosaics pick their extra images from them, as upstream's dataset.indices;
 //   - every sample has its own Rng, derived from (seed, epoch, slot), so batches are identical whatever the prefetch
 //     timing, and an epoch can be replayed (resume) from the seed alone;
-//   - prefetch: batch k+1 is built as soon as batch k is handed out; stopping the iteration stops the builder.
+//   - prefetch: batch k+1 is built as soon as batch k is handed out; stopping the iteration stops the builder;
+//   - epochPlans() yields the same batches without pixels (draws, labels and the loaded images only), for a consumer
+//     that draws them on the GPU (augment/gpu renderBatch); epoch() draws them on the CPU from the same plans.
 import { createRng } from '../rng';
-import { trainSample, type SampleSource } from './augment/sample';
+import { planTrainSample, type SamplePlan, type SampleSource } from './augment/plan';
+import { renderSample } from './augment/sample';
 import { checkAugmentHyp, type AugmentHyp } from './augment/hyp';
 import { LabelError } from './errors';
 import type { RgbImage } from './image';
@@ -47,6 +50,12 @@ export interface TrainBatch {
   files: string[];
   /** Dataset index of each image. */
   itemIndices: Int32Array;
+}
+
+/** A batch as epochPlans() yields it: TrainBatch's fields without the pixels, and the plan of every sample. */
+export interface PlannedTrainBatch extends Omit<TrainBatch, 'images'> {
+  /** One plan per image, in batch order (augment/gpu renderBatch draws them). */
+  plans: SamplePlan[];
 }
 
 interface PlannedBatch {
@@ -167,7 +176,33 @@ export class TrainLoader {
    * The batches of one epoch (0-based), with `prefetch` batches built ahead. Breaking out of the loop stops the
    * builder and waits for it, so nothing keeps running after the iteration ends.
    */
-  async *epoch(epoch: number, opts: { indices?: ArrayLike<number> } = {}): AsyncGenerator<TrainBatch> {
+  epoch(epoch: number, opts: { indices?: ArrayLike<number> } = {}): AsyncGenerator<TrainBatch> {
+    return this.iterate(epoch, opts, async (k, b, src, ctl) => {
+      const [H, W] = b.shapeHW;
+      const images = new Uint8Array(b.slots.length * H * W * 3);
+      // Each sample's pixels are drawn as soon as it is planned, so only one sample's loaded images are held.
+      const head = await this.planSamples(epoch, k, b, src, ctl, (j, p) => images.set(renderSample(p).data, j * H * W * 3));
+      return { ...head, images };
+    });
+  }
+
+  /**
+   * The same batches as epoch() (same seed, same draws, same targets) without drawing the pixels: each sample's plan
+   * instead, for augment/gpu's renderBatch. Prefetch plans ahead (and loads the images) as epoch() does.
+   */
+  epochPlans(epoch: number, opts: { indices?: ArrayLike<number> } = {}): AsyncGenerator<PlannedTrainBatch> {
+    return this.iterate(epoch, opts, async (k, b, src, ctl) => {
+      const plans: SamplePlan[] = [];
+      const head = await this.planSamples(epoch, k, b, src, ctl, (_, p) => plans.push(p));
+      return { ...head, plans };
+    });
+  }
+
+  private async *iterate<T>(
+    epoch: number,
+    opts: { indices?: ArrayLike<number> },
+    build: (k: number, b: PlannedBatch, src: SampleSource, ctl: { stopped: boolean }) => Promise<T>,
+  ): AsyncGenerator<T> {
     const plan = this.planEpoch(epoch, opts.indices);
     const source: SampleSource = {
       n: this.n,
@@ -177,14 +212,14 @@ export class TrainLoader {
     };
     const depth = Math.max(0, Math.floor(this.opts.prefetch ?? 1));
     const ctl = { stopped: false };
-    const pending: Promise<TrainBatch>[] = [];
+    const pending: Promise<T>[] = [];
     let tail: Promise<unknown> = Promise.resolve();
     let next = 0;
     const launch = () => {
       while (next < plan.length && pending.length < depth + 1) {
         const k = next++;
         // Chained: batch k+1 starts when batch k is built, so the batch needed first is never slowed by the next.
-        const p = tail.then(() => this.buildBatch(epoch, k, plan[k], source, ctl));
+        const p = tail.then(() => build(k, plan[k], source, ctl));
         tail = p.catch(() => undefined);
         pending.push(p);
       }
@@ -202,40 +237,48 @@ export class TrainLoader {
     }
   }
 
-  private async buildBatch(epoch: number, k: number, b: PlannedBatch, src: SampleSource, ctl: { stopped: boolean }): Promise<TrainBatch> {
+  /** Plans the batch's samples in order (each from its own Rng), handing each to `each`; returns the rest of the batch. */
+  private async planSamples(
+    epoch: number,
+    k: number,
+    b: PlannedBatch,
+    src: SampleSource,
+    ctl: { stopped: boolean },
+    each: (j: number, p: SamplePlan) => void,
+  ): Promise<Omit<TrainBatch, 'images'>> {
     const { imgSize, hyp, seed } = this.opts;
     const [H, W] = b.shapeHW;
     const B = b.slots.length;
-    const images = new Uint8Array(B * H * W * 3);
-    const rows: Float32Array[] = [];
-    let nt = 0;
+    const labels: Float32Array[] = [];
     for (let j = 0; j < B; j++) {
       if (ctl.stopped) throw new LoaderStopped();
       const rng = createRng(mixSeed(seed, epoch, b.slots[j]));
-      const s = await trainSample(b.indices[j], src, { imgSize, hyp, mosaic: !this.rect, shapeHW: b.shapeHW }, rng);
-      if (s.image.width !== W || s.image.height !== H) {
-        throw new RangeError(`TrainLoader: sample ${b.indices[j]} is ${s.image.width}x${s.image.height}, batch shape ${W}x${H}`);
+      const p = await planTrainSample(b.indices[j], src, { imgSize, hyp, mosaic: !this.rect, shapeHW: b.shapeHW }, rng);
+      if (p.width !== W || p.height !== H) {
+        throw new RangeError(`TrainLoader: sample ${b.indices[j]} is ${p.width}x${p.height}, batch shape ${W}x${H}`);
       }
-      images.set(s.image.data, j * H * W * 3);
-      rows.push(s.labels);
-      nt += s.labels.length / 5;
+      each(j, p);
+      labels.push(p.labels);
     }
-    // collate_fn: prefix each label row with its image's position in the batch
-    const targets = new Float32Array(nt * 6);
-    let o = 0;
-    rows.forEach((lb, j) => {
-      for (let i = 0; i < lb.length; i += 5, o += 6) {
-        targets[o] = j;
-        targets.set(lb.subarray(i, i + 5), o + 1);
-      }
-    });
     return {
       index: k,
-      images,
       shape: [B, H, W, 3],
-      targets,
+      targets: collateTargets(labels),
       files: b.indices.map((i) => this.items[i].file),
       itemIndices: Int32Array.from(b.indices),
     };
   }
+}
+
+/** collate_fn's targets: each sample's (n, 5) label rows prefixed with its position in the batch -> (nt, 6). */
+export function collateTargets(labels: readonly Float32Array[]): Float32Array {
+  const targets = new Float32Array(labels.reduce((n, lb) => n + (lb.length / 5) * 6, 0));
+  let o = 0;
+  labels.forEach((lb, j) => {
+    for (let i = 0; i < lb.length; i += 5, o += 6) {
+      targets[o] = j;
+      targets.set(lb.subarray(i, i + 5), o + 1);
+    }
+  });
+  return targets;
 }

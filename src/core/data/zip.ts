@@ -2,6 +2,7 @@
 // caller can store each file and let it go. Unsafe archives are refused: entries that would land outside the
 // dataset (zip slip: '../', absolute paths, drive letters) and zip bombs (limits on entry count, per-file and total
 // unpacked bytes, and compression ratio, all checked while inflating, not trusted from the headers).
+import { concatBytes } from '../bytes';
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import { YoloError } from '../errors';
 import type { InputFile } from './formats/types';
@@ -103,7 +104,7 @@ export async function unzipStream(
       parts.push(file.compression === 0 ? data.slice() : data); // stored entries are views into the input chunk
       if (final) {
         open--;
-        ready.push({ path, bytes: concat(parts, size) });
+        ready.push({ path, bytes: concatBytes(parts, size) });
       }
     };
     file.start();
@@ -192,13 +193,3 @@ function hasEndRecord(tail: Uint8Array): boolean {
   return false;
 }
 
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}

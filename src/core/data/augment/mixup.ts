@@ -44,12 +44,22 @@ export interface MixupResult {
  * into a new image. Label rows (any width) are concatenated.
  */
 export function mixup(img: RgbImage, labels: Float32Array, img2: RgbImage, labels2: Float32Array, rng: Rng): MixupResult {
+  checkPair(img, img2);
+  const r = sampleBeta(rng, 32, 32);
+  return { image: blendImages(img, img2, r), labels: concatLabels(labels, labels2), r };
+}
+
+function checkPair(img: RgbImage, img2: RgbImage): void {
   assertRgbImage(img, 'mixup image 1');
   assertRgbImage(img2, 'mixup image 2');
   if (img.width !== img2.width || img.height !== img2.height) {
     throw new RangeError(`mixup: images must have the same size, got ${img.width}x${img.height} and ${img2.width}x${img2.height}`);
   }
-  const r = sampleBeta(rng, 32, 32);
+}
+
+/** The pixel half of mixup for a given weight r: a new image im * r + im2 * (1 - r), truncated. */
+export function blendImages(img: RgbImage, img2: RgbImage, r: number): RgbImage {
+  checkPair(img, img2);
   // Per-value products are the same doubles numpy computes; their sums are in [0, 255], so truncation is floor.
   const a = Float64Array.from({ length: 256 }, (_, v) => v * r);
   const b = Float64Array.from({ length: 256 }, (_, v) => v * (1 - r));
@@ -57,8 +67,13 @@ export function mixup(img: RgbImage, labels: Float32Array, img2: RgbImage, label
   const s2 = img2.data;
   const out = new Uint8Array(s1.length);
   for (let i = 0; i < s1.length; i++) out[i] = a[s1[i]] + b[s2[i]];
+  return { data: out, width: img.width, height: img.height };
+}
+
+/** The rows of `labels` followed by those of `labels2`. */
+export function concatLabels(labels: Float32Array, labels2: Float32Array): Float32Array {
   const merged = new Float32Array(labels.length + labels2.length);
   merged.set(labels);
   merged.set(labels2, labels.length);
-  return { image: { data: out, width: img.width, height: img.height }, labels: merged, r };
+  return merged;
 }

@@ -54,23 +54,23 @@ export interface MosaicCanvas {
   labels: Float32Array;
 }
 
-/**
- * Place the 4 tiles (in plan order) on a 2s x 2s canvas filled with 114, as upstream's placement rules a/b/c/d, and
- * move their labels (xywhn2xyxy with the tile's offset). `scratch` (2s*2s*3 bytes) is reused as the canvas when
- * given; the caller must be done with the previous canvas.
- */
-export function composeMosaic(plan: MosaicPlan, tiles: readonly MosaicTile[], s: number, scratch?: Uint8Array): MosaicCanvas {
-  if (tiles.length !== 4) throw new RangeError(`composeMosaic: need 4 tiles, got ${tiles.length}`);
+/** Where one tile lands on the 2s canvas: the block (x1a, y1a, cw, ch) of the canvas is the tile's (x1b, y1b). */
+export interface TilePlacement {
+  x1a: number;
+  y1a: number;
+  x1b: number;
+  y1b: number;
+  /** Copied block width and height (never 0: the centre is at least s/2 from every edge). */
+  cw: number;
+  ch: number;
+}
+
+/** Upstream's placement rules a/b/c/d for tiles of (width, height) sizes, in plan order. */
+export function placeTiles(plan: MosaicPlan, sizes: readonly { width: number; height: number }[], s: number): TilePlacement[] {
+  if (sizes.length !== 4) throw new RangeError(`placeTiles: need 4 tiles, got ${sizes.length}`);
   const S2 = 2 * s;
-  const canvas = scratch && scratch.length === S2 * S2 * 3 ? scratch : new Uint8Array(S2 * S2 * 3);
-  canvas.fill(114);
   const { xc, yc } = plan;
-  const parts: Float32Array[] = [];
-  let total = 0;
-  tiles.forEach((tile, i) => {
-    const img = tile.image;
-    assertRgbImage(img, `mosaic tile ${i}`);
-    const { width: w, height: h } = img;
+  return sizes.map(({ width: w, height: h }, i) => {
     let x1a: number, y1a: number, x2a: number, y2a: number, x1b: number, y1b: number;
     if (i === 0) {
       // top left: the tile's bottom-right corner at the centre
@@ -90,18 +90,26 @@ export function composeMosaic(plan: MosaicPlan, tiles: readonly MosaicTile[], s:
       [x1b, y1b] = [0, 0];
     }
     // The copied block is the overlap of canvas rect a and tile rect b (numpy slices clamp the same way).
-    const cw = Math.min(x2a - x1a, w - x1b);
-    const ch = Math.min(y2a - y1a, h - y1b);
-    for (let r = 0; r < ch; r++) {
-      const src = ((y1b + r) * w + x1b) * 3;
-      canvas.set(img.data.subarray(src, src + cw * 3), ((y1a + r) * S2 + x1a) * 3);
-    }
-    const lb = Float32Array.from(tile.labels);
-    if (lb.length) xywhnToXyxy({ data: lb, stride: 5, offset: 1 }, w, h, x1a - x1b, y1a - y1b);
-    parts.push(lb);
-    total += lb.length;
+    return { x1a, y1a, x1b, y1b, cw: Math.min(x2a - x1a, w - x1b), ch: Math.min(y2a - y1a, h - y1b) };
   });
-  const labels = new Float32Array(total);
+}
+
+/**
+ * The mosaic's labels: each tile's (n, 5) normalized rows moved by xywhn2xyxy with the tile's offset, concatenated,
+ * coordinates clipped to [0, 2s]. Returns (n, 5) float32 [cls, x1, y1, x2, y2] pixels on the canvas.
+ */
+export function mosaicLabels(
+  placements: readonly TilePlacement[],
+  tiles: readonly { width: number; height: number; labels: Float32Array }[],
+  s: number,
+): Float32Array {
+  const parts = tiles.map((t, i) => {
+    const p = placements[i];
+    const lb = Float32Array.from(t.labels);
+    if (lb.length) xywhnToXyxy({ data: lb, stride: 5, offset: 1 }, t.width, t.height, p.x1a - p.x1b, p.y1a - p.y1b);
+    return lb;
+  });
+  const labels = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
   for (const p of parts) {
     labels.set(p, o);
@@ -109,9 +117,40 @@ export function composeMosaic(plan: MosaicPlan, tiles: readonly MosaicTile[], s:
   }
   // np.clip(labels4[:, 1:], 0, 2 * s): the coordinates only, not the class
   for (let i = 0; i < labels.length; i++) {
-    if (i % 5 !== 0) labels[i] = Math.min(Math.max(labels[i], 0), S2);
+    if (i % 5 !== 0) labels[i] = Math.min(Math.max(labels[i], 0), 2 * s);
   }
-  return { image: { data: canvas, width: S2, height: S2 }, labels };
+  return labels;
+}
+
+/**
+ * The mosaic's pixels: a 2s x 2s canvas filled with 114 and the tiles copied in. `scratch` (2s*2s*3 bytes) is reused
+ * as the canvas when given; the caller must be done with the previous canvas.
+ */
+export function mosaicPixels(placements: readonly TilePlacement[], images: readonly RgbImage[], s: number, scratch?: Uint8Array): RgbImage {
+  const S2 = 2 * s;
+  const canvas = scratch && scratch.length === S2 * S2 * 3 ? scratch : new Uint8Array(S2 * S2 * 3);
+  canvas.fill(114);
+  images.forEach((img, i) => {
+    const { x1a, y1a, x1b, y1b, cw, ch } = placements[i];
+    for (let r = 0; r < ch; r++) {
+      const src = ((y1b + r) * img.width + x1b) * 3;
+      canvas.set(img.data.subarray(src, src + cw * 3), ((y1a + r) * S2 + x1a) * 3);
+    }
+  });
+  return { data: canvas, width: S2, height: S2 };
+}
+
+/**
+ * Place the 4 tiles (in plan order) on a 2s x 2s canvas filled with 114, as upstream's placement rules a/b/c/d, and
+ * move their labels (xywhn2xyxy with the tile's offset). `scratch` (2s*2s*3 bytes) is reused as the canvas when
+ * given; the caller must be done with the previous canvas.
+ */
+export function composeMosaic(plan: MosaicPlan, tiles: readonly MosaicTile[], s: number, scratch?: Uint8Array): MosaicCanvas {
+  if (tiles.length !== 4) throw new RangeError(`composeMosaic: need 4 tiles, got ${tiles.length}`);
+  tiles.forEach((t, i) => assertRgbImage(t.image, `mosaic tile ${i}`));
+  const placements = placeTiles(plan, tiles.map((t) => t.image), s);
+  const labels = mosaicLabels(placements, tiles.map((t) => ({ width: t.image.width, height: t.image.height, labels: t.labels })), s);
+  return { image: mosaicPixels(placements, tiles.map((t) => t.image), s, scratch), labels };
 }
 
 export interface MosaicResult {

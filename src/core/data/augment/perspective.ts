@@ -159,6 +159,40 @@ function clip(v: number, hi: number): number {
   return v < 0 ? 0 : v > hi ? hi : v;
 }
 
+export interface PerspectivePlan extends PerspectiveTransform {
+  draws: PerspectiveDraws;
+  /** Whether the image needs warping at all (upstream skips the warp without border and with an identity M). */
+  warp: boolean;
+  /** cv2.warpPerspective (true) or cv2.warpAffine (false). */
+  perspective: boolean;
+  /** Kept boxes, (m, 5) float32 [cls, x1, y1, x2, y2] pixels on the output. */
+  targets: Float32Array;
+}
+
+/**
+ * random_perspective's draws and geometry without the pixels: the 8 draws from `rng`, M, the output size and the
+ * moved boxes, for a source of (height, width) = srcHW. The GPU path warps from this; randomPerspective below too.
+ */
+export function planPerspective(
+  srcHW: readonly [number, number],
+  targets: Float32Array,
+  p: PerspectiveParams,
+  rng: Rng,
+  border: readonly [number, number] = [0, 0],
+): PerspectivePlan {
+  const draws = drawPerspective(rng, p);
+  const { M, width, height } = perspectiveMatrix(draws, srcHW, border);
+  const identity = M.every((v, i) => v === (i % 4 === 0 ? 1 : 0));
+  const out = targets.length ? transformBoxes(targets, M, width, height, !!p.perspective, draws[3]) : new Float32Array(0);
+  return { draws, M, width, height, warp: border[0] !== 0 || border[1] !== 0 || !identity, perspective: !!p.perspective, targets: out };
+}
+
+/** The pixel half of random_perspective: `img` warped as `plan` says, or `img` itself when no warp is needed. */
+export function applyPerspective(img: RgbImage, plan: PerspectivePlan): RgbImage {
+  if (!plan.warp) return img;
+  return plan.perspective ? warpPerspective(img, plan.M, plan.width, plan.height) : warpAffine(img, plan.M, plan.width, plan.height);
+}
+
 export interface PerspectiveResult {
   /** The warped image; the input image itself when nothing changed (no border, identity matrix), as upstream. */
   image: RgbImage;
@@ -179,13 +213,6 @@ export function randomPerspective(
   rng: Rng,
   border: readonly [number, number] = [0, 0],
 ): PerspectiveResult {
-  const draws = drawPerspective(rng, p);
-  const { M, width, height } = perspectiveMatrix(draws, [img.height, img.width], border);
-  const identity = M.every((v, i) => v === (i % 4 === 0 ? 1 : 0));
-  let image = img;
-  if (border[0] !== 0 || border[1] !== 0 || !identity) {
-    image = p.perspective ? warpPerspective(img, M, width, height) : warpAffine(img, M, width, height);
-  }
-  const out = targets.length ? transformBoxes(targets, M, width, height, !!p.perspective, draws[3]) : new Float32Array(0);
-  return { image, targets: out, draws, M };
+  const plan = planPerspective([img.height, img.width], targets, p, rng, border);
+  return { image: applyPerspective(img, plan), targets: plan.targets, draws: plan.draws, M: plan.M };
 }
