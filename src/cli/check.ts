@@ -29,8 +29,19 @@ export async function checkCommand(argv: string[]): Promise<void> {
     return;
   }
   if (!f.data) throw new UsageError('check needs --data D/data.yaml, D.zip or a folder');
-  const target = resolve(f.data as string);
-  if (!existsSync(target)) throw new YoloError('data_not_found', 'no such file or folder', { file: f.data as string });
+  const { ds } = await loadDataset(f.data as string, { valFraction: f.valFraction as number, seed: f.seed as number });
+  console.log(formatCheck(ds));
+  if (f.json) writeFileSync(f.json as string, `${JSON.stringify(checkJson(ds), null, 2)}\n`);
+  assertTrainable(ds);
+}
+
+/**
+ * The dataset at `data` (a data.yaml, a folder in any supported layout, a zip, an obj.data or a COCO .json), verified
+ * and with val split off when it has none, plus the source its image bytes are read from.
+ */
+export async function loadDataset(data: string, split: { valFraction: number; seed: number }): Promise<{ ds: PreparedDataset; source: DatasetSource }> {
+  const target = resolve(data);
+  if (!existsSync(target)) throw new YoloError('data_not_found', 'no such file or folder', { file: data });
   let source: DatasetSource;
   let file: string | undefined;
   let name: string | undefined;
@@ -44,13 +55,11 @@ export async function checkCommand(argv: string[]): Promise<void> {
     file = target;
   }
   const ds = await prepareDataset(source, {
-    file, name, valFraction: f.valFraction as number, seed: f.seed as number,
+    file, name, ...split,
     readInfo: (bytes, path) => readImageInfo(bytes, path),
     decodeCheck: (bytes, path) => decodeImage(bytes, path),
   });
-  console.log(formatCheck(ds));
-  if (f.json) writeFileSync(f.json as string, `${JSON.stringify(checkJson(ds), null, 2)}\n`);
-  assertTrainable(ds);
+  return { ds, source };
 }
 
 function nodeSource(root: string): DatasetSource {

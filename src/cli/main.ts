@@ -16,6 +16,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   detect: { run: detectCommand, help: 'detect objects in images with a .pt (upstream detect.py)' },
   val: { run: valCommand, help: 'validate a .pt on a data.yaml split: P, R, mAP50, mAP50-95 (upstream val.py)' },
   check: { run: checkCommand, help: 'verify a dataset (data.yaml, folder or zip): problems per file, label statistics' },
+  bundle: { run: async (argv) => (await import('./bundle')).bundleCommand(argv), help: 'zip a dataset + settings for upstream YOLOv5 multi-GPU / cluster training' },
+  export: { run: async (argv) => (await import('./export')).exportCommand(argv), help: 'export a .pt to ONNX (upstream export.py --include onnx)' },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -25,7 +25,7 @@ import { loadSplit } from './dataset';
 import { decodeImage } from './image';
 import { loadModelConfig } from './loadConfig';
 
-const FLAGS: FlagSpec = {
+export const FLAGS: FlagSpec = {
   weights: { type: 'string', default: '', help: "initial weights path ('' = from scratch)" },
   cfg: { type: 'string', default: '', help: 'model.yaml path or built-in name (yolov5n..x)' },
   data: { type: 'string', help: 'dataset.yaml path' },
@@ -79,7 +79,7 @@ function latestRun(project: string): string {
   return found.sort((a, b) => b.mtime - a.mtime)[0].path;
 }
 
-function optionsFromFlags(f: Record<string, unknown>): Partial<TrainOptions> {
+export function optionsFromFlags(f: Record<string, unknown>): Partial<TrainOptions> {
   const freeze = String(f.freeze).split(/[ ,]+/).filter(Boolean).map(Number);
   return {
     weights: f.weights as string, cfg: f.cfg as string, data: f.data as string, hyp: f.hyp as string,

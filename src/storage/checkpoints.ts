@@ -31,7 +31,7 @@ export interface CheckpointEntry {
 
 const ENTRY_ID = /^(last|best|epoch-\d+)$/;
 
-function entryIdOf(runId: string, kind: CheckpointKind, epoch: number): string {
+export function entryIdOf(runId: string, kind: CheckpointKind, epoch: number): string {
   if (kind === 'epoch') {
     if (!Number.isInteger(epoch) || epoch < 0) {
       throw new StorageError('bad_checkpoint', `run ${runId}: an 'epoch' checkpoint needs meta.epoch >= 0, got ${epoch}`);
@@ -59,6 +59,11 @@ async function readEntries(store: IDBObjectStore, runId: string): Promise<Checkp
 
 const ORDER: Record<CheckpointKind, number> = { last: 0, best: 1, epoch: 2 };
 
+/** Sorts entries in place as a run lists them: last, best, then epoch-<n> in epoch order. */
+export function sortEntries(entries: CheckpointEntry[]): CheckpointEntry[] {
+  return entries.sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || a.epoch - b.epoch);
+}
+
 /** Stores a checkpoint of an existing run, replacing the entry with the same id. */
 export async function saveCheckpoint(
   db: StudioDb,
@@ -76,7 +81,7 @@ export async function saveCheckpoint(
       await readRecord(store, runId); // no checkpoints for a run that does not exist (or was just deleted)
       const entries = (await readEntries(store, runId)).filter((e) => e.id !== id);
       entries.push(entry);
-      entries.sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || a.epoch - b.epoch);
+      sortEntries(entries);
       store.put(blob, checkpointKey(runId, id));
       store.put(entries, checkpointIndexKey(runId));
     });

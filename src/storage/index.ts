@@ -5,6 +5,8 @@ export { isQuotaError, StorageError, StorageQuotaError } from './errors';
 export { KEY_ROOT } from './keys';
 export { cleanupPending, DEFAULT_STALE_MS, type CleanupOptions, type CleanupResult } from './pending';
 export { importDataset } from './importDataset';
+export { importRun, type RunImportCheckpoint, type RunImportInput } from './importRun';
+export { importStaged, ImportStaging, type StagedPlan, type StagingOptions } from './staging';
 export { checkName, deleteDataset, getManifest, listDatasets, readImage, renameDataset } from './datasets';
 export { requestPersistentStorage, storageEstimate, type StorageEstimate } from './estimate';
 export {
@@ -44,4 +46,5 @@ export {
   type ImportOptions,
   type ImportProgress,
   type SplitName,
+  type StagedFile,
 } from './types';

@@ -50,18 +50,18 @@ function summarize(r: RunRecord): RunSummary {
   return summary;
 }
 
-function checkStatus(status: unknown, id: string): asserts status is RunStatus {
+export function checkStatus(status: unknown, id: string): asserts status is RunStatus {
   if (!STATUSES.includes(status as RunStatus)) {
     throw new StorageError('bad_item', `run ${id}: status ${JSON.stringify(status)} is not one of ${STATUSES.join(', ')}`);
   }
 }
 
-async function readIndex(store: IDBObjectStore): Promise<RunSummary[]> {
+export async function readIndex(store: IDBObjectStore): Promise<RunSummary[]> {
   return ((await req(store.get(RUNS_INDEX))) as RunSummary[] | undefined) ?? [];
 }
 
 /** Writes a run record and its list entry together, replacing the entry of the same id. */
-function putRun(store: IDBObjectStore, index: RunSummary[], record: RunRecord): void {
+export function putRun(store: IDBObjectStore, index: RunSummary[], record: RunRecord): void {
   const summary = summarize(record);
   const at = index.findIndex((r) => r.id === record.id);
   store.put(record, runRecordKey(record.id));
@@ -138,17 +138,22 @@ export async function listRuns(db: StudioDb): Promise<RunSummary[]> {
   return transact(db, 'readonly', readIndex);
 }
 
+/** Throws StorageError 'bad_item' unless the row has an integer epoch >= 0 and only numbers. */
+export function checkMetricsRow(runId: string, row: EpochMetricsRow): void {
+  if (!Number.isInteger(row.epoch) || row.epoch < 0) {
+    throw new StorageError('bad_item', `run ${runId}: metrics row epoch ${row.epoch} is not an integer >= 0`);
+  }
+  const bad = Object.entries(row).find(([, v]) => typeof v !== 'number');
+  if (bad) throw new StorageError('bad_item', `run ${runId}: metric ${bad[0]} of epoch ${row.epoch} is not a number`);
+}
+
 /**
  * Stores the metrics row of one finished epoch. A row for epoch e replaces any rows for e and later: a run resumed
  * from an earlier checkpoint trains those epochs again, and the old rows belong to a discarded future.
  */
 export async function appendEpochMetrics(db: StudioDb, runId: string, row: EpochMetricsRow): Promise<void> {
   checkId(runId, 'run');
-  if (!Number.isInteger(row.epoch) || row.epoch < 0) {
-    throw new StorageError('bad_item', `run ${runId}: metrics row epoch ${row.epoch} is not an integer >= 0`);
-  }
-  const bad = Object.entries(row).find(([, v]) => typeof v !== 'number');
-  if (bad) throw new StorageError('bad_item', `run ${runId}: metric ${bad[0]} of epoch ${row.epoch} is not a number`);
+  checkMetricsRow(runId, row);
   await transact(db, 'readwrite', async (store) => {
     const record = await readRecord(store, runId);
     const rows = ((await req(store.get(runMetricsKey(runId)))) as EpochMetricsRow[] | undefined) ?? [];

@@ -1,5 +1,6 @@
 // The studio page: the newcomer path down the left column (dataset → model → training → hyperparameters), the run
 // on the right (Train, progress, live charts, files, log, past runs).
+import { BundlePanel } from './panels/BundlePanel';
 import { Charts } from './panels/Charts';
 import { DatasetsPanel } from './panels/DatasetsPanel';
 import { FilesPanel } from './panels/FilesPanel';
@@ -62,6 +63,7 @@ export function App() {
         </div>
         <div className="column">
           <RunPanel />
+          <BundlePanel />
           <Charts />
           <FilesPanel />
           <LogPanel />

@@ -10,6 +10,7 @@ import { fromStoredRow } from '../protocol/metrics';
 import type { TrainConfig } from '../protocol/messages';
 import { getManifest, getRun, readCheckpoint, readEpochMetrics } from '../storage';
 import { studioDb } from './db';
+import { trainerClient } from './trainerClient';
 
 /** Saves a Blob through the browser's download (an <a download> on an object URL). */
 export function downloadBlob(blob: Blob, fileName: string): void {
@@ -67,4 +68,11 @@ export async function downloadRunFile(runId: string, file: 'results.csv' | 'hyp.
   const { config, name, data } = await runConfig(runId);
   const text = file === 'hyp.yaml' ? writeHypYaml(config.hyp) : optYaml(config, name, data);
   downloadBlob(new Blob([text], { type: 'text/yaml' }), file);
+}
+
+/** Exports a stored checkpoint as ONNX in the worker and downloads it as `<run>-<entry>.onnx`. */
+export async function downloadOnnx(runId: string, entryId: string, opts: { imgsz?: number; dynamic?: boolean } = {}): Promise<string> {
+  const { fileName, bytes } = await trainerClient().exportOnnx({ runId, entryId, ...opts });
+  downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), fileName);
+  return fileName;
 }

@@ -21,11 +21,12 @@ export interface ZipArchive {
   read(name: string): Uint8Array;
 }
 
-const SIG_LOCAL = 0x04034b50;
-const SIG_CENTRAL = 0x02014b50;
-const SIG_EOCD = 0x06054b50;
-const SIG_ZIP64_EOCD = 0x06064b50;
-const SIG_ZIP64_LOCATOR = 0x07064b50;
+/** Record signatures of the zip format (APPNOTE 4.3), shared with the bundle's streaming writer. */
+export const SIG_LOCAL = 0x04034b50;
+export const SIG_CENTRAL = 0x02014b50;
+export const SIG_EOCD = 0x06054b50;
+export const SIG_ZIP64_EOCD = 0x06064b50;
+export const SIG_ZIP64_LOCATOR = 0x07064b50;
 const MAX_ENTRIES = 1_000_000;
 /** Data of every record starts at a multiple of this (torch's kFieldAlignment). */
 export const ZIP_ALIGNMENT = 64;

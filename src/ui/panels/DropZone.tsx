@@ -1,11 +1,10 @@
 // Bringing a dataset in: drop a folder, loose files or a .zip (YOLO data.yaml, COCO json, Pascal VOC xml, Darknet
 // obj.data, or images + labels + classes.txt), or pick them; then what the verification kept, fixed and dropped.
-import { useState } from 'react';
 import type { ImportSummary } from '../../protocol/messages';
-import { filesFromDrop, filesFromInput } from '../dropFiles';
+import { useDropTarget } from '../useDropTarget';
+import { importProgressText, problemsLine } from '../progressText';
 import { useStudio } from '../store';
 
-const PHASES = { reading: 'Reading files', verifying: 'Checking images and labels', writing: 'Storing in the browser' };
 const SHOWN_PROBLEMS = 50;
 
 function ImportReport({ s }: { s: ImportSummary }) {
@@ -19,7 +18,7 @@ function ImportReport({ s }: { s: ImportSummary }) {
       {s.notes.map((n) => <div key={n}>{n}</div>)}
       {s.problems.length > 0 && (
         <details open={dropped > 0}>
-          <summary>{dropped} file(s) left out, {s.problems.length - dropped} fixed or worth a look</summary>
+          <summary data-testid="import-problems-summary">{problemsLine(s.problems)}</summary>
           <ul data-testid="import-problems">
             {s.problems.slice(0, SHOWN_PROBLEMS).map((p, i) => (
               <li key={i}>
@@ -39,26 +38,17 @@ export function DropZone() {
   const lastImport = useStudio((s) => s.lastImport);
   const training = useStudio((s) => s.view?.live ?? false);
   const { importFiles, cancelImport } = useStudio.getState();
-  const [over, setOver] = useState(false);
   const busy = importing !== null;
+  const drop = useDropTarget(importFiles, busy);
   return (
     <>
       <div
-        className={`dropzone${over ? ' over' : ''}`} data-testid="dropzone"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setOver(false);
-          if (!busy) void filesFromDrop(e.dataTransfer).then(importFiles);
-        }}
+        className={`dropzone${drop.over ? ' over' : ''}`} data-testid="dropzone"
+        {...drop.handlers}
       >
         {importing ? (
           <div className="row spread" style={{ width: '100%' }}>
-            <span data-testid="import-progress">{PHASES[importing.phase]}… {importing.done}/{importing.total}</span>
+            <span data-testid="import-progress">{importProgressText(importing)}</span>
             <button onClick={cancelImport} disabled={importing.id < 0}>Cancel</button>
           </div>
         ) : (
@@ -70,20 +60,12 @@ export function DropZone() {
                 Choose a folder…
                 <input type="file" hidden disabled={training} data-testid="folder-input"
                   {...({ webkitdirectory: '' } as Record<string, string>)}
-                  onChange={(e) => {
-                    const files = filesFromInput(e.target.files);
-                    e.target.value = '';
-                    void importFiles(files);
-                  }} />
+                  onChange={drop.onInput} />
               </label>
               <label className="button-like">
                 Choose a .zip or files…
                 <input type="file" hidden multiple disabled={training} data-testid="file-input"
-                  onChange={(e) => {
-                    const files = filesFromInput(e.target.files);
-                    e.target.value = '';
-                    void importFiles(files);
-                  }} />
+                  onChange={drop.onInput} />
               </label>
             </div>
           </>

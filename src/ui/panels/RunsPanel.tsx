@@ -1,16 +1,17 @@
 // Past runs kept in this browser: open one to see its charts and files, resume one a reload or crash interrupted,
-// delete what is no longer needed.
+// delete what is no longer needed; and bring in a run trained by upstream YOLOv5 elsewhere.
 import { Panel } from '../Panel';
 import { useStudio } from '../store';
+import { RunImport } from './RunImport';
 
 export function RunsPanel() {
   const runs = useStudio((s) => s.runs);
   const view = useStudio((s) => s.view);
   const live = view?.live ?? false;
   const { openRun, resumeRun, deleteRun } = useStudio.getState();
-  if (!runs.length) return null;
   return (
     <Panel title="Runs in this browser" testId="panel-runs">
+      {!runs.length && <p className="muted">No runs yet: train one, or import one trained elsewhere.</p>}
       <ul className="list">
         {[...runs].reverse().map((r) => (
           <li key={r.id} className={view?.runId === r.id ? 'selected' : ''} data-testid="run-row">
@@ -36,6 +37,7 @@ export function RunsPanel() {
           </li>
         ))}
       </ul>
+      <RunImport />
     </Panel>
   );
 }
