@@ -22,6 +22,35 @@ async function openStudio(page: Page, query = ''): Promise<void> {
   await expect(row.getByRole('radio')).toBeChecked();
 }
 
+/**
+ * After validation of `epoch`: the AP table with its 'all' row, upstream's confusion matrix (3 classes + background,
+ * every val label counted once), PR and F1 curves of 101 points, and 6 gallery images drawn.
+ */
+async function expectValAnalytics(page: Page, epoch: number): Promise<void> {
+  const table = page.getByTestId('per-class');
+  await expect(table).toBeVisible();
+  await expect(table.locator('tr.all-row td').first()).toHaveText('all');
+  await expect(table.locator('tr.all-row td').nth(1)).toHaveText('16');
+  const cm = page.getByTestId('confusion-matrix');
+  await expect(cm).toHaveAttribute('data-classes', '3');
+  const cells = cm.locator('.cm-cell');
+  await expect(cells).toHaveCount(16);
+  const counts = (await cells.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count')))));
+  // Columns 0..2 (true classes) sum to the val labels; the table's all row says how many.
+  const labels = counts.reduce((s, c, i) => (i % 4 < 3 ? s + c : s), 0);
+  expect(String(labels)).toBe(await table.locator('tr.all-row td').nth(2).textContent());
+  await expect(page.getByTestId('curve-pr')).toHaveAttribute('data-points', '101');
+  await expect(page.getByTestId('curve-f1')).toHaveAttribute('data-points', '101');
+  expect(Number(await page.getByTestId('curve-f1').getAttribute('data-lines'))).toBe(4); // 3 classes + all
+  await expect(page.getByTestId('curve-pr').locator('svg path.recharts-curve').first()).toBeVisible();
+  const gallery = page.getByTestId('val-gallery');
+  await expect(gallery).toHaveAttribute('data-epoch', String(epoch));
+  await expect(gallery.getByTestId('gallery-tile')).toHaveCount(6);
+  await expect(gallery.locator('[data-testid="gallery-tile"][data-state="drawn"]')).toHaveCount(6);
+  // The sample's images all carry labels: every tile shows its true boxes.
+  for (const t of await gallery.getByTestId('gallery-tile').all()) expect(Number(await t.getAttribute('data-truth'))).toBeGreaterThan(0);
+}
+
 function checkpointOf(file: { name: string; bytes: Uint8Array }) {
   return readCheckpoint(file.bytes, file.name);
 }
@@ -75,6 +104,8 @@ test('newcomer path: sample dataset, train yolov5n on wasm, live charts, downloa
   expect(midCkpt.optimizer).not.toBeNull();
   expect(midCkpt.model?.names).toEqual(['circle', 'square', 'triangle']);
   await screenshot(page.getByTestId('panel-files'), '06-files-after-epoch1');
+  await expectValAnalytics(page, 0);
+  await screenshot(page.getByTestId('val-analytics'), '06b-val-analytics-epoch1');
 
   await page.getByRole('button', { name: 'Resume' }).click();
   await waitForPhase(page, ['done', 'failed'], 150_000);
@@ -114,6 +145,11 @@ test('newcomer path: sample dataset, train yolov5n on wasm, live charts, downloa
   await expect(page.getByTestId('run-row')).toContainText('done');
   await screenshot(page.getByTestId('panel-run'), '07-run-done');
   await screenshot(page.getByTestId('panel-charts'), '08-charts');
+  // The analytics are those of the last epoch's validation (the gallery redrawn for epoch 2).
+  await expectValAnalytics(page, 1);
+  await page.getByRole('tab', { name: 'Recall' }).click();
+  await expect(page.getByTestId('curve-r')).toHaveAttribute('data-points', '101');
+  await screenshot(page.getByTestId('val-analytics'), '08b-val-analytics-final');
   await screenshot(page.getByTestId('panel-files'), '09-files-final');
   await screenshot(page.getByTestId('panel-runs'), '10-runs');
   await page.getByText(/^Log \(/).click();

@@ -24,6 +24,8 @@ export class TrainError extends YoloError {}
 
 /** Step events at most this often (each one reads the running losses back from the device). */
 const STEP_EVENT_MS = 250;
+/** Val images whose boxes each epoch's ValResult keeps for a gallery (the first of the val set, the same every epoch). */
+const VAL_GALLERY = 6;
 
 export async function* train(inputs: TrainInputs): AsyncGenerator<TrainEvent> {
   const { options: opt, data } = inputs;
@@ -125,7 +127,7 @@ export async function* train(inputs: TrainInputs): AsyncGenerator<TrainEvent> {
       let val: ValResult | null = null;
       if (!opt.noval || finalEpoch) {
         val = await runVal(ema.ema, data.val, data.decode, names, {
-          imgsz, batchSize: opt.batch_size * 2, singleCls: opt.single_cls, lossFn: valLossFn,
+          imgsz, batchSize: opt.batch_size * 2, singleCls: opt.single_cls, lossFn: valLossFn, gallery: VAL_GALLERY,
         });
         results = [val.P, val.R, val.mAP50, val.mAP50_95, ...val.lossItems!];
         maps = val.summary.maps;

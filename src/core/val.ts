@@ -1,12 +1,15 @@
 // A validation run as upstream val.py does it: rect batches letterboxed with pad 0.5, eval forward, multi-label
 // NMS (conf 0.001, IoU 0.6, max_det 300), detections and labels rescaled to original pixels, matched at 10 IoU
-// thresholds, then P / R / mAP50 / mAP50-95 over the classes present in the labels.
+// thresholds, then P / R / mAP50 / mAP50-95 over the classes present in the labels. Alongside, for the studio's
+// analytics (none of it changes the metrics): upstream's confusion matrix (conf 0.25, IoU 0.45), and optionally a
+// few images' true and predicted boxes for a gallery.
 import * as tf from '@tensorflow/tfjs';
 import { scaleBoxes, valBatches, type RgbImage, type ValItem } from './data';
-import { ValStats, nonMaxSuppression, processBatch, type ValSummary } from './metrics';
+import { ConfusionMatrix, ValStats, nonMaxSuppression, processBatch, type ValSummary } from './metrics';
 import type { YoloModel } from './model';
 import { predictDecoded } from './predict';
 import { formatG } from './pyformat';
+import { galleryImage, type GalleryImage } from './valGallery';
 
 export interface ValOptions {
   imgsz?: number;
@@ -17,6 +20,8 @@ export interface ValOptions {
   singleCls?: boolean;
   /** During training: [lbox, lobj, lcls] of the eval-mode raw outputs (upstream's val/*_loss columns). */
   lossFn?: (raw: tf.Tensor5D[], targets: Float32Array) => tf.Tensor1D;
+  /** Keep true and predicted boxes of the first this many items (in `items` order) in `gallery`; default 0. */
+  gallery?: number;
 }
 
 export interface ValClassRow { name: string; images: number; instances: number; P: number; R: number; mAP50: number; mAP50_95: number }
@@ -37,6 +42,10 @@ export interface ValResult {
   summary: ValSummary;
   /** Mean [lbox, lobj, lcls] over batches, when `lossFn` was given. */
   lossItems?: [number, number, number];
+  /** Upstream's ConfusionMatrix counts, (nc+1, nc+1) row-major, rows predicted, columns true, index nc background. */
+  confusion?: { nc: number; matrix: Float64Array };
+  /** With `opts.gallery`: those items' boxes in original pixels, in `items` order. */
+  gallery?: GalleryImage[];
 }
 
 export interface ValProgress { batch: number; batches: number; images: number }
@@ -51,6 +60,8 @@ export async function runVal(
 ): Promise<ValResult> {
   const { imgsz = 640, batchSize = 32, confThres = 0.001, iouThres = 0.6, maxDet = 300, singleCls = false } = opts;
   const stats = new ValStats();
+  const confusion = new ConfusionMatrix(model.nc);
+  const gallery: (GalleryImage & { index: number })[] = [];
   const dt = [0, 0, 0];
   let seen = 0;
   let nBatches = 0;
@@ -73,22 +84,34 @@ export async function runVal(
       const det = dets[si];
       const npr = det.length / 6;
       const nl = s.labels.length / 5;
-      const tcls = Float32Array.from({ length: nl }, (_, i) => s.labels[i * 5]);
+      // --single-cls: upstream's dataloader makes every label class 0, for val as for train.
+      const tcls = Float32Array.from({ length: nl }, (_, i) => (singleCls ? 0 : s.labels[i * 5]));
       seen += 1;
+      // (nl, 5) [cls, x1, y1, x2, y2] in original pixels.
+      const labelsn = new Float32Array(nl * 5);
+      if (nl) {
+        const tbox = Float32Array.from(s.boxes);
+        scaleBoxes(batch.shapeHW, { data: tbox }, s.hw0, s.ratioPad);
+        for (let i = 0; i < nl; i++) labelsn.set([tcls[i], ...tbox.subarray(i * 4, i * 4 + 4)], i * 5);
+      }
+      const keepForGallery = s.itemIndex < (opts.gallery ?? 0);
       if (npr === 0) {
-        if (nl) stats.add(new Uint8Array(0), new Float32Array(0), new Float32Array(0), tcls);
+        if (nl) {
+          stats.add(new Uint8Array(0), new Float32Array(0), new Float32Array(0), tcls);
+          confusion.processBatch(null, labelsn);
+        }
+        if (keepForGallery) gallery.push({ ...galleryImage(s.file, s.hw0, new Float32Array(0), labelsn), index: s.itemIndex });
         return;
       }
       if (singleCls) for (let i = 0; i < npr; i++) det[i * 6 + 5] = 0;
       const predn = Float32Array.from(det);
       scaleBoxes(batch.shapeHW, { data: predn, stride: 6 }, s.hw0, s.ratioPad);
+      if (keepForGallery) gallery.push({ ...galleryImage(s.file, s.hw0, predn, labelsn), index: s.itemIndex });
       let correct: Uint8Array = new Uint8Array(npr * 10);
       if (nl) {
-        const tbox = Float32Array.from(s.boxes);
-        scaleBoxes(batch.shapeHW, { data: tbox }, s.hw0, s.ratioPad);
-        const labelsn = new Float32Array(nl * 5);
-        for (let i = 0; i < nl; i++) labelsn.set([tcls[i], ...tbox.subarray(i * 4, i * 4 + 4)], i * 5);
         correct = processBatch(predn, labelsn);
+        // As val.py: only images with labels update the matrix (detections on label-free images are not counted).
+        confusion.processBatch(predn, labelsn);
       }
       stats.add(correct, Float32Array.from({ length: npr }, (_, i) => det[i * 6 + 4]),
         Float32Array.from({ length: npr }, (_, i) => det[i * 6 + 5]), tcls);
@@ -112,6 +135,8 @@ export async function runVal(
     lastShape,
     summary,
     lossItems: opts.lossFn ? [lossSum[0] / nBatches, lossSum[1] / nBatches, lossSum[2] / nBatches] : undefined,
+    confusion: { nc: confusion.nc, matrix: confusion.matrix },
+    ...(opts.gallery ? { gallery: gallery.sort((a, b) => a.index - b.index).map(({ index: _, ...g }) => g) } : {}),
   };
 }
 

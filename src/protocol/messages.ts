@@ -5,6 +5,7 @@ import type { Hyp } from '../core/config/hyps';
 import type { TrainOptions } from '../core/config/trainOptions';
 import type { ModelName } from '../core/model/configs';
 import type { EpochRow } from '../core/train/results';
+import type { ValAnalytics } from './valAnalytics';
 
 /** The tfjs backends the studio can run on. */
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
@@ -98,7 +99,51 @@ export type ToWorker =
   /** Abandons import `id`: nothing of it is kept. */
   | { type: 'cancelImport'; id: number }
   /** Test hook: tf.memory() of the worker, answered by 'memory'. */
-  | { type: 'memory'; id: number };
+  | { type: 'memory'; id: number }
+  /**
+   * Bring a run trained elsewhere (upstream YOLOv5 on a cluster) back as a stored run: its dropped best.pt / last.pt /
+   * epochN.pt and results.csv (other files are ignored). `datasetId`: the dataset it was trained on (else matched by
+   * the run's data.yaml folder and class names). Answered by 'runImported' (or 'error' with the id).
+   */
+  | { type: 'importRun'; id: number; files: DroppedFile[]; name?: string; datasetId?: string }
+  /**
+   * Write the cluster bundle of a stored dataset and these settings (a zip upstream YOLOv5 trains from as it is).
+   * Answered by 'bundleReady' with a stream of the zip's bytes to save, then 'bundleProgress' while it is read.
+   * `name`: the run's name (upstream --name); `gpus`/`nodes`: for the README's multi-GPU commands (default 2 / 1).
+   */
+  | {
+      type: 'bundle';
+      id: number;
+      datasetId: string;
+      config: TrainConfig;
+      name?: string;
+      weights?: File;
+      gpus?: number;
+      nodes?: number;
+      /** The name the zip will be saved under (the README's unzip command names it). */
+      fileName?: string;
+    }
+  /**
+   * Export a stored checkpoint as ONNX (upstream export.py --include onnx). `imgsz` defaults to the run's training
+   * size, `opset` to upstream's 12. Answered by 'onnxReady' (or 'error' with the id).
+   */
+  | { type: 'exportOnnx'; id: number; runId: string; entryId: string; imgsz?: number; opset?: number; dynamic?: boolean };
+
+/** What importing a cluster run stored, for the runs panel. */
+export interface RunImportSummary {
+  runId: string;
+  name: string;
+  /** The dataset the run is linked to (given or matched), or null when none fits: it then cannot be resumed. */
+  datasetId: string | null;
+  /** Metrics rows stored (results.csv epochs). */
+  epochs: number;
+  checkpoints: { entryId: string; kind: 'last' | 'best' | 'epoch'; epoch: number; stripped: boolean; resumable: boolean }[];
+  /** An unstripped last.pt with epochs left to train: 'interrupted' (resume offered), else 'done'. */
+  status: 'done' | 'interrupted';
+  warnings: string[];
+  /** Dropped files that are neither a checkpoint nor results.csv. */
+  ignored: string[];
+}
 
 /** What one validation found per class (slimmed ValResult.perClass). */
 export interface ClassMetrics {
@@ -176,6 +221,8 @@ export type FromWorker =
       bestFitness: number;
       isBest: boolean;
       perClass: ClassMetrics[];
+      /** The validation's confusion matrix, curves and gallery boxes; absent when the epoch was not validated. */
+      analytics?: ValAnalytics;
     }
   /** A checkpoint is committed to storage: read it with storage readCheckpoint(runId, entryId). */
   | { type: 'checkpoint'; runId: string; entryId: string; kind: 'last' | 'best' | 'epoch'; epoch: number; size: number }
@@ -189,9 +236,16 @@ export type FromWorker =
     }
   | { type: 'sampleProgress'; id: number; done: number; total: number }
   | { type: 'sampleCreated'; id: number; datasetId: string }
-  | { type: 'importProgress'; id: number; phase: ImportPhase; done: number; total: number }
+  /** `unit` 'bytes': done / total count bytes (a zip being read); else files or images. */
+  | { type: 'importProgress'; id: number; phase: ImportPhase; done: number; total: number; unit?: 'bytes' | 'files' }
   | { type: 'imported'; id: number; summary: ImportSummary }
   | { type: 'memory'; id: number; numTensors: number; numBytes: number }
+  | { type: 'runImported'; id: number; summary: RunImportSummary }
+  /** The bundle zip as a stream (transferred); it is written as it is read, one image at a time. */
+  | { type: 'bundleReady'; id: number; fileName: string; images: number; stream: ReadableStream<Uint8Array> }
+  | { type: 'bundleProgress'; id: number; done: number; total: number }
+  /** The exported .onnx file (its buffer transferred) and the name to save it under. */
+  | { type: 'onnxReady'; id: number; fileName: string; bytes: Uint8Array }
   /** `id` / `runId` are set when the error answers a request or ends a run. */
   | { type: 'error'; id?: number; runId?: string; error: PlainError };
 

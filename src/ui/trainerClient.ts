@@ -1,7 +1,7 @@
 // The UI's only handle on the trainer worker: creates the one Worker, turns its messages into promises and
 // subscriptions. Nothing else in the UI touches postMessage.
 import type {
-  BackendName, BackendPreference, DroppedFile, FromWorker, ImportPhase, ImportSummary, PlainError, ToWorker,
+  BackendName, BackendPreference, DroppedFile, FromWorker, ImportPhase, ImportSummary, PlainError, RunImportSummary, ToWorker,
 } from '../protocol/messages';
 
 export type ReadyInfo = Omit<Extract<FromWorker, { type: 'ready' }>, 'type'>;
@@ -13,6 +13,15 @@ export interface ProbeRequest {
   prefer?: BackendName;
 }
 export type StartRequest = Omit<Extract<ToWorker, { type: 'start' }>, 'type'>;
+export type ExportOnnxRequest = Omit<Extract<ToWorker, { type: 'exportOnnx' }>, 'type' | 'id'>;
+export type BundleRequest = Omit<Extract<ToWorker, { type: 'bundle' }>, 'type' | 'id'>;
+/** The bundle zip to save: a stream the worker writes as it is read; `stopProgress` drops the progress listener. */
+export interface BundleStream {
+  fileName: string;
+  images: number;
+  stream: ReadableStream<Uint8Array>;
+  stopProgress: () => void;
+}
 
 /** Everything the worker says about a run (the store turns these into progress, charts and lists). */
 export type RunMessage =
@@ -43,6 +52,8 @@ export class TrainerClient {
   private readonly readyListeners = new Set<(info: ReadyInfo) => void>();
   private readonly errorListeners = new Set<(err: WorkerError) => void>();
   private readonly runListeners = new Set<(msg: RunMessage) => void>();
+  /** Bundle progress by request id: it keeps coming after 'bundleReady' settled the request, while the zip is read. */
+  private readonly bundleProgress = new Map<number, (done: number, total: number) => void>();
 
   constructor() {
     this.worker = new Worker(new URL('../worker/trainer.worker.ts', import.meta.url), { type: 'module' });
@@ -96,20 +107,52 @@ export class TrainerClient {
    */
   importFiles(
     files: DroppedFile[],
-    onProgress?: (phase: ImportPhase, done: number, total: number) => void,
+    onProgress?: (phase: ImportPhase, done: number, total: number, unit?: 'bytes' | 'files') => void,
     onStart?: (id: number) => void,
   ): Promise<ImportSummary> {
     return this.request((id) => {
       onStart?.(id);
       return { type: 'importFiles', id, files };
     }, (msg) => {
-      if (msg.type === 'importProgress') onProgress?.(msg.phase, msg.done, msg.total);
+      if (msg.type === 'importProgress') onProgress?.(msg.phase, msg.done, msg.total, msg.unit);
       return msg.type === 'imported' ? msg.summary : undefined;
     });
   }
 
   cancelImport(id: number): void {
     this.send({ type: 'cancelImport', id });
+  }
+
+  /** Exports a stored checkpoint as ONNX in the worker; resolves with the file's name and bytes. */
+  exportOnnx(req: ExportOnnxRequest): Promise<{ fileName: string; bytes: Uint8Array }> {
+    return this.request((id) => ({ type: 'exportOnnx', id, ...req }), (msg) =>
+      msg.type === 'onnxReady' ? { fileName: msg.fileName, bytes: msg.bytes } : undefined,
+    );
+  }
+
+  /**
+   * Opens the cluster bundle of a stored dataset and settings: resolves with the zip's stream once the settings are
+   * checked; `onProgress` (images written / total) follows while the stream is read.
+   */
+  bundle(req: BundleRequest, onProgress?: (done: number, total: number) => void): Promise<BundleStream> {
+    let requestId = -1;
+    const stopProgress = () => this.bundleProgress.delete(requestId);
+    return this.request((id) => {
+      requestId = id;
+      if (onProgress) this.bundleProgress.set(id, onProgress);
+      return { type: 'bundle', id, ...req };
+    }, (msg) => (msg.type === 'bundleReady' ? { fileName: msg.fileName, images: msg.images, stream: msg.stream, stopProgress } : undefined))
+      .catch((err: unknown) => {
+        stopProgress();
+        throw err;
+      });
+  }
+
+  /** Stores a cluster run's dropped best.pt / last.pt / results.csv as a run; resolves with what was stored. */
+  importRun(files: DroppedFile[], opts: { name?: string; datasetId?: string } = {}): Promise<RunImportSummary> {
+    return this.request((id) => ({ type: 'importRun', id, files, ...opts }), (msg) =>
+      msg.type === 'runImported' ? msg.summary : undefined,
+    );
   }
 
   /** Test hook: the worker's tf.memory(). */
@@ -160,9 +203,17 @@ export class TrainerClient {
       case 'sampleCreated':
       case 'importProgress':
       case 'imported':
-      case 'memory': {
+      case 'memory':
+      case 'runImported':
+      case 'bundleReady':
+      case 'onnxReady': {
         const p = this.pending.get(msg.id);
         if (p?.settle(msg)) this.pending.delete(msg.id);
+        return;
+      }
+      case 'bundleProgress': {
+        this.bundleProgress.get(msg.id)?.(msg.done, msg.total);
+        if (msg.done >= msg.total) this.bundleProgress.delete(msg.id);
         return;
       }
       case 'runStarted':
@@ -196,6 +247,7 @@ export class TrainerClient {
   private failAll(err: WorkerError): void {
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
+    this.bundleProgress.clear();
     for (const l of this.errorListeners) l(err);
   }
 }

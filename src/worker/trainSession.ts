@@ -9,6 +9,7 @@ import { train } from '../core/train';
 import type { TrainEvent, TrainInputs, WeightsFile } from '../core/train/types';
 import { toStoredRow } from '../protocol/metrics';
 import { runLockName, toPlainError, type FromWorker, type RunState, type ToWorker, type TrainConfig } from '../protocol/messages';
+import { toValAnalytics } from './valAnalytics';
 import {
   appendEpochMetrics, getRun, readCheckpoint, saveCheckpoint, saveRun, updateRun, type StudioDb,
 } from '../storage';
@@ -35,6 +36,8 @@ export class TrainSession {
   private state: RunState = 'running';
   /** Resolves the pending control() promise of a paused run. */
   private wake: (() => void) | null = null;
+  /** What the epoch analytics need beyond the ValResult: the dataset (gallery image blobs) and the class names. */
+  private analyticsCtx = { datasetId: '', names: [] as readonly string[] };
 
   constructor(
     readonly runId: string,
@@ -131,6 +134,7 @@ export class TrainSession {
     });
     for (const text of warnings) this.post({ type: 'log', runId, level: 'warning', text });
 
+    this.analyticsCtx = { datasetId, names: options.single_cls ? ['item'] : data.names };
     const inputs: TrainInputs = {
       options, hyp, data, weights, resume: Boolean(msg.resume), control: this.control,
       // A dropped .pt (or last.pt) brings its own architecture, as upstream's --weights without --cfg.
@@ -161,7 +165,9 @@ export class TrainSession {
       case 'epoch': {
         await appendEpochMetrics(db, runId, toStoredRow(ev.row));
         const perClass = (ev.val?.perClass ?? []).map((c) => ({ ...c }));
-        post({ type: 'epoch', runId, row: ev.row, fitness: ev.fitness, bestFitness: ev.bestFitness, isBest: ev.isBest, perClass });
+        const { datasetId, names } = this.analyticsCtx;
+        const analytics = ev.val ? toValAnalytics(ev.val, names, datasetId) : undefined;
+        post({ type: 'epoch', runId, row: ev.row, fitness: ev.fitness, bestFitness: ev.bestFitness, isBest: ev.isBest, perClass, analytics });
         return;
       }
       case 'checkpoint': {

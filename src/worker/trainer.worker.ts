@@ -6,6 +6,9 @@ import { cleanupPending, openStudioDb } from '../storage';
 import { BackendHolder } from './backendChoice';
 import { runProbe } from './probe';
 import { importDropped } from './importDrop';
+import { openBundle } from './bundle';
+import { importDroppedRun } from './importRun';
+import { exportStoredCheckpoint } from './exportOnnx';
 import { createSampleDataset } from './sample/createSample';
 import { TrainSession, TrainSessionError } from './trainSession';
 
@@ -82,7 +85,9 @@ async function handle(msg: ToWorker): Promise<void> {
       const abort = new AbortController();
       imports.set(msg.id, abort);
       try {
-        const summary = await importDropped(db, msg.files, (phase, done, total) => post({ type: 'importProgress', id: msg.id, phase, done, total }), abort.signal);
+        const summary = await importDropped(
+          db, msg.files, (phase, done, total, unit) => post({ type: 'importProgress', id: msg.id, phase, done, total, ...(unit ? { unit } : {}) }), abort.signal,
+        );
         post({ type: 'imported', id: msg.id, summary });
       } finally {
         imports.delete(msg.id);
@@ -92,6 +97,24 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'cancelImport':
       imports.get(msg.id)?.abort();
       return;
+    case 'importRun': {
+      await cleaned;
+      post({ type: 'runImported', id: msg.id, summary: await importDroppedRun(db, msg) });
+      return;
+    }
+    case 'bundle': {
+      await cleaned;
+      const b = await openBundle(db, msg, (done, total) => post({ type: 'bundleProgress', id: msg.id, done, total }));
+      post({ type: 'bundleReady', id: msg.id, fileName: b.fileName, images: b.images, stream: b.stream }, [b.stream]);
+      return;
+    }
+    case 'exportOnnx': {
+      // The exporter builds a tfjs model: the backend must be up (a page that never trained has only run 'init').
+      await backends.ensure(backends.currentPreference ?? 'auto');
+      const { fileName, bytes } = await exportStoredCheckpoint(db, msg);
+      post({ type: 'onnxReady', id: msg.id, fileName, bytes }, [bytes.buffer]);
+      return;
+    }
     case 'memory': {
       const m = tf.memory();
       post({ type: 'memory', id: msg.id, numTensors: m.numTensors, numBytes: m.numBytes });

@@ -48,6 +48,22 @@ export interface ApPerClassResult {
   ap: Float64Array;
   /** Class index of each row (the sorted unique label classes). */
   apClass: Int32Array;
+  /** The curves upstream plots (PR_curve.png, F1/P/R_curve.png), one row per class row. */
+  curves: ApCurves;
+}
+
+/** ap_per_class's plotting arrays: `px = linspace(0, 1, 1000)` is recall for `pr`, confidence for `p`, `r`, `f1`. */
+export interface ApCurves {
+  px: Float64Array;
+  /**
+   * Precision at recall px at IoU 0.5 (the envelope compute_ap integrates, upstream's `py`); null for a class
+   * without predictions, for which upstream appends no row.
+   */
+  pr: (Float64Array | null)[];
+  /** Precision, recall and F1 at confidence px (rows of zeros for a class without predictions, as upstream). */
+  p: Float64Array[];
+  r: Float64Array[];
+  f1: Float64Array[];
 }
 
 /**
@@ -95,6 +111,7 @@ export function apPerClass(
   const ap = new Float64Array(nc * niou);
   const pCurve: Float64Array[] = [];
   const rCurve: Float64Array[] = [];
+  const prCurve: (Float64Array | null)[] = [];
   for (let ci = 0; ci < nc; ci++) {
     const c = classes[ci];
     const rows: number[] = [];
@@ -104,6 +121,7 @@ export function apPerClass(
     if (np_ === 0 || nl === 0) {
       pCurve.push(new Float64Array(px.length));
       rCurve.push(new Float64Array(px.length));
+      prCurve.push(null);
       continue;
     }
     const xp = Float64Array.from(rows, (k) => negConf[k]);
@@ -128,7 +146,11 @@ export function apPerClass(
     }
     rCurve.push(interp(negPx, xp, recall[0], 0));
     pCurve.push(interp(negPx, xp, precision[0], 1));
-    for (let j = 0; j < niou; j++) ap[ci * niou + j] = computeAp(recall[j], precision[j]).ap;
+    for (let j = 0; j < niou; j++) {
+      const res = computeAp(recall[j], precision[j]);
+      ap[ci * niou + j] = res.ap;
+      if (j === 0) prCurve.push(interp(px, res.mrec, res.mpre));
+    }
   }
 
   // F1 curves, their mean over classes (NumPy adds the class rows in order), smoothed, and its first maximum.
@@ -146,7 +168,10 @@ export function apPerClass(
   const f1 = Float64Array.from(f1Curve, (c) => c[best]);
   const tpOut = Float64Array.from(r, (rv, ci) => roundHalfEven(rv * nt[ci]));
   const fpOut = Float64Array.from(tpOut, (t, ci) => roundHalfEven(t / (p[ci] + eps) - t));
-  return { nc, niou, tp: tpOut, fp: fpOut, p, r, f1, ap, apClass: Int32Array.from(classes, (c) => Math.trunc(c)) };
+  return {
+    nc, niou, tp: tpOut, fp: fpOut, p, r, f1, ap, apClass: Int32Array.from(classes, (c) => Math.trunc(c)),
+    curves: { px, pr: prCurve, p: pCurve, r: rCurve, f1: f1Curve },
+  };
 }
 
 /** Upstream `fitness`: weights [0, 0, 0.1, 0.9] on [P, R, mAP@0.5, mAP@0.5:0.95], summed as NumPy does. */

@@ -2,7 +2,9 @@
 // rows are concatenated, ap_per_class runs only if any prediction is correct at any IoU (otherwise every
 // metric stays 0, as upstream), and the summary is P, R, mAP@0.5, mAP@0.5:0.95 as means over the classes
 // present in the labels, per-class rows, label counts per class and `maps` (per-class mAP for train.py).
-import { apPerClass, fitness } from './apPerClass';
+// The plotting curves come along; unlike upstream they are also kept when nothing is correct yet (then every
+// precision, recall and F1 is 0, which is what such a model has; the metrics stay upstream's zeros either way).
+import { apPerClass, fitness, type ApCurves } from './apPerClass';
 import { MetricsInputError } from './errors';
 import { npMean } from './numpyMath';
 
@@ -27,6 +29,10 @@ export interface ValSummary {
   ap: Float64Array;
   /** Length nc: per-class mAP@0.5:0.95, `map` for classes without labels (val.py `maps`). */
   maps: Float64Array;
+  /** ap_per_class's PR / P / R / F1 curves, rows parallel to `curveClass`; absent without labels or predictions. */
+  curves?: ApCurves;
+  /** Class index of each curve row (the classes present in the labels). */
+  curveClass?: Int32Array;
 }
 
 export class ValStats {
@@ -63,24 +69,31 @@ export class ValStats {
     for (const c of targetCls) nt[Math.trunc(c)]++;
 
     const empty = new Float64Array(0);
-    let res: Omit<ValSummary, 'nt' | 'maps' | 'fitness'> = {
+    let res: Omit<ValSummary, 'nt' | 'maps' | 'fitness' | 'curves' | 'curveClass'> = {
       mp: 0, mr: 0, map50: 0, map: 0, apClass: new Int32Array(0),
       p: empty, r: empty, f1: empty, tp: empty, fp: empty, ap50: empty, ap: empty,
     };
+    let a: ReturnType<typeof apPerClass> | null = null;
     if (correct.some((v) => v !== 0)) {
-      const a = apPerClass(correct, conf, predCls, targetCls, this.niou);
-      const ap50 = Float64Array.from({ length: a.nc }, (_, i) => a.ap[i * a.niou]);
-      const apMean = Float64Array.from({ length: a.nc }, (_, i) => npMean(a.ap.subarray(i * a.niou, (i + 1) * a.niou)));
+      const apc = apPerClass(correct, conf, predCls, targetCls, this.niou);
+      a = apc;
+      const ap50 = Float64Array.from({ length: apc.nc }, (_, i) => apc.ap[i * apc.niou]);
+      const apMean = Float64Array.from({ length: apc.nc }, (_, i) => npMean(apc.ap.subarray(i * apc.niou, (i + 1) * apc.niou)));
       res = {
-        mp: npMean(a.p), mr: npMean(a.r), map50: npMean(ap50), map: npMean(apMean), apClass: a.apClass,
-        p: a.p, r: a.r, f1: a.f1, tp: a.tp, fp: a.fp, ap50, ap: apMean,
+        mp: npMean(apc.p), mr: npMean(apc.r), map50: npMean(ap50), map: npMean(apMean), apClass: apc.apClass,
+        p: apc.p, r: apc.r, f1: apc.f1, tp: apc.tp, fp: apc.fp, ap50, ap: apMean,
       };
+    } else if (conf.length && targetCls.length) {
+      a = apPerClass(correct, conf, predCls, targetCls, this.niou); // curves only: every value is 0
     }
     const maps = new Float64Array(nc).fill(res.map);
     res.apClass.forEach((c, i) => {
       if (c < nc) maps[c] = res.ap[i];
     });
-    return { ...res, nt, maps, fitness: fitness(res.mp, res.mr, res.map50, res.map) };
+    return {
+      ...res, nt, maps, fitness: fitness(res.mp, res.mr, res.map50, res.map),
+      ...(a ? { curves: a.curves, curveClass: a.apClass } : {}),
+    };
   }
 }
 

@@ -4,8 +4,7 @@ import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { EpochRow } from '../../core/train/results';
 import { useStudio } from '../store';
-import type { ClassMetrics } from '../../protocol/messages';
-import type { RunView } from '../store/types';
+import { ValAnalyticsPanel } from './run/ValAnalyticsPanel';
 
 interface Series {
   key: string;
@@ -72,29 +71,6 @@ const LR_SERIES: Series[] = [
 ];
 const AFTER_EPOCH = 'appears after the first epoch is validated';
 
-const PerClassTable = memo(function PerClassTable({ perClass, rows }: { perClass: ClassMetrics[]; rows: RunView['rows'] }) {
-  if (!perClass.length) return null;
-  const last = rows.at(-1);
-  return (
-    <div data-testid="per-class">
-      <h3>Per class, after epoch {last ? last.epoch + 1 : ''}</h3>
-      <table className="metrics">
-        <thead>
-          <tr><th>Class</th><th>Images</th><th>Instances</th><th>P</th><th>R</th><th>mAP50</th><th>mAP50-95</th></tr>
-        </thead>
-        <tbody>
-          {perClass.map((c) => (
-            <tr key={c.name}>
-              <td>{c.name}</td><td>{c.images}</td><td>{c.instances}</td><td>{c.P.toFixed(3)}</td><td>{c.R.toFixed(3)}</td>
-              <td>{c.mAP50.toFixed(3)}</td><td>{c.mAP50_95.toFixed(3)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-});
-
 export function Charts() {
   const view = useStudio((s) => s.view);
   const rowsRaw = view?.rows;
@@ -113,7 +89,7 @@ export function Charts() {
           empty={`Epoch losses ${AFTER_EPOCH}`} series={EPOCH_LOSS_SERIES} />
         <Chart title="Learning rate (3 parameter groups)" testId="chart-lr" data={lr} xLabel="epochs" empty="appears with the first batch" series={LR_SERIES} />
       </div>
-      <PerClassTable perClass={view.perClass} rows={view.rows} />
+      <ValAnalyticsPanel />
     </section>
   );
 }

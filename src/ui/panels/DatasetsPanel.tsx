@@ -1,7 +1,9 @@
-// Step 1: the stored datasets (select, rename, delete) and the built-in sample set a newcomer starts with.
+// Step 1: the stored datasets (select, rename, delete), the built-in sample set a newcomer starts with, and a look
+// inside the selected one (label statistics, images with boxes, verification report: panels/datasets).
 import { useState } from 'react';
 import type { DatasetSummary } from '../../storage';
 import { formatBytes, Panel } from '../Panel';
+import { DatasetExplorer } from './datasets/DatasetExplorer';
 import { DropZone } from './DropZone';
 import { useStudio } from '../store';
 
@@ -70,6 +72,7 @@ export function DatasetsPanel() {
       <DropZone />
       {sample.error && <p className="notice error">Sample dataset failed: {sample.error}</p>}
       {error && <p className="notice error">{error}</p>}
+      <DatasetExplorer />
     </Panel>
   );
 }

@@ -24,7 +24,7 @@ export const createDatasetsSlice: Slice<DatasetsSlice> = (set, get) => ({
     try {
       const summary = await trainerClient().importFiles(
         files,
-        (phase, done, total) => set({ importing: { ...get().importing!, phase, done, total } }),
+        (phase, done, total, unit) => set({ importing: { ...get().importing!, phase, done, total, unit } }),
         (id) => set({ importing: { ...get().importing!, id } }),
       );
       set({ lastImport: summary, selectedDatasetId: summary.datasetId });

@@ -32,6 +32,16 @@ describe('run view reducer', () => {
     expect(v.phase).toBe('done');
   });
 
+  it('keeps the last validation\'s analytics through an epoch that was not validated', () => {
+    const row = { epoch: 0, train: [0.1, 0.02, 0.03], metrics: [0.5, 0.4, 0.3, 0.1], val: [0.09, 0.01, 0.02], lr: [0.08, 0.001, 0.001] };
+    const analytics = { all: { images: 16, instances: 30, P: 0.5, R: 0.4, mAP50: 0.3, mAP50_95: 0.1 }, confusion: { names: ['a', 'background'], matrix: [1, 0, 2, 0] } };
+    let v = applyRunMessage(emptyView('run-1', 'exp1', true), { type: 'epoch', runId: 'run-1', row: row as never, fitness: 0.12, bestFitness: 0.12, isBest: true, perClass: [], analytics });
+    expect(v.analytics).toBe(analytics);
+    v = applyRunMessage(v, { type: 'epoch', runId: 'run-1', row: { ...row, epoch: 1 } as never, fitness: 0.12, bestFitness: 0.12, isBest: false, perClass: [] });
+    expect(v.rows).toHaveLength(2);
+    expect(v.analytics).toBe(analytics);
+  });
+
   it('an error ends the run with the error shown', () => {
     const v = applyRunMessage(emptyView('run-1', 'exp1', true), {
       type: 'error', runId: 'run-1', error: { name: 'TrainSetupError', message: 'batch size 99 is larger', code: 'batch_too_large' },

@@ -46,7 +46,8 @@ export function applyRunMessage(view: RunView, msg: RunMessage): RunView {
       const rows = [...view.rows.filter((r) => r.epoch < msg.row.epoch), msg.row];
       const [P, R, m50, m] = msg.row.metrics;
       const text = `epoch ${msg.row.epoch + 1}/${view.epochs}: P ${P.toFixed(3)} R ${R.toFixed(3)} mAP50 ${m50.toFixed(3)} mAP50-95 ${m.toFixed(3)}${msg.isBest ? ' (best so far)' : ''}`;
-      return { ...view, rows, perClass: msg.perClass, logs: log(view, 'info', text) };
+      // An epoch without validation (--noval) keeps the last validation's analytics on show.
+      return { ...view, rows, perClass: msg.perClass, analytics: msg.analytics ?? view.analytics, logs: log(view, 'info', text) };
     }
     case 'checkpoint':
       return view; // the checkpoint list is re-read from storage by the slice

@@ -7,6 +7,7 @@ import { runLockName, type TrainConfig } from '../../protocol/messages';
 import { deleteRun, getRun, listCheckpoints, listRuns, readEpochMetrics, updateRun, type RunSummary } from '../../storage';
 import { studioDb } from '../db';
 import { applyRunMessage } from './runEvents';
+import { currentTrainConfig } from './trainConfig';
 import type { RunListEntry, RunSlice, RunView, Slice } from './types';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -42,9 +43,12 @@ async function markInterrupted(runs: RunSummary[], liveRunId: string | undefined
   return out;
 }
 
-/** Adds what "Resume from epoch N" needs to runs that could continue (an unstripped last.pt short of the end). */
+/**
+ * Adds what "Resume from epoch N" needs to runs that could continue (an unstripped last.pt short of the end): cut
+ * off by a reload or crash, failed, or stopped by the user (Stop keeps last.pt unstripped, as a resumable run).
+ */
 async function withResumeInfo(r: RunSummary): Promise<RunListEntry> {
-  if (r.status !== 'interrupted' && r.status !== 'failed') return r;
+  if (r.status !== 'interrupted' && r.status !== 'failed' && r.status !== 'stopped') return r;
   try {
     const last = (await listCheckpoints(studioDb(), r.id)).find((e) => e.id === 'last');
     const epochs = ((await getRun(studioDb(), r.id)).config as TrainConfig).options.epochs;
@@ -74,10 +78,7 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => {
       const dataset = s.datasets.find((d) => d.id === s.selectedDatasetId);
       const runId = newRunId();
       const name = `exp${s.runs.length + 1} · ${s.weights ? s.weights.name : s.model} · ${dataset?.name ?? 'dataset'}`;
-      const config: TrainConfig = {
-        model: s.model, hyp: s.hyp, hypPreset: s.hypPreset, options: s.options,
-        ...(s.weights ? { weightsName: s.weights.name } : {}),
-      };
+      const config = currentTrainConfig(s);
       set({ view: { ...emptyView(runId, name, true), epochs: s.options.epochs } });
       trainerClient().start({
         runId, name, datasetId: s.selectedDatasetId, config, backend: s.backendPref, ...(s.weights ? { weights: s.weights } : {}),

@@ -8,6 +8,7 @@ import type {
   BackendPreference, ClassMetrics, DroppedFile, ImportPhase, ImportSummary, PlainError, RunState, StudioOptions,
 } from '../../protocol/messages';
 import type { CheckpointEntry, DatasetSummary, RunStatus, RunSummary } from '../../storage';
+import type { ValAnalytics } from '../../protocol/valAnalytics';
 import type { ReadyInfo } from '../trainerClient';
 
 export type BackendStatus = { kind: 'starting' } | { kind: 'ready'; info: ReadyInfo } | { kind: 'failed'; message: string };
@@ -25,7 +26,8 @@ export interface DatasetsSlice {
   sample: { busy: boolean; done: number; total: number; error?: string };
   datasetError: string | null;
   /** A dropped dataset being verified / stored (request id for cancelling). */
-  importing: { id: number; phase: ImportPhase; done: number; total: number } | null;
+  /** `unit` 'bytes' while a zip's bytes are read; counts of files / images otherwise. */
+  importing: { id: number; phase: ImportPhase; done: number; total: number; unit?: 'bytes' | 'files' } | null;
   /** What the last import found (shown until the next one). */
   lastImport: ImportSummary | null;
   importFiles: (files: DroppedFile[]) => Promise<void>;
@@ -88,6 +90,8 @@ export interface RunView {
   lr: LrPoint[];
   rows: EpochRow[];
   perClass: ClassMetrics[];
+  /** The last validation's confusion matrix, curves and gallery (live runs only: not stored with the run). */
+  analytics?: ValAnalytics;
   checkpoints: CheckpointEntry[];
   logs: { level: 'info' | 'warning' | 'error'; text: string }[];
   error?: PlainError;
