@@ -1,5 +1,6 @@
 // `npm run bench`: training-step and validation speed in Node, beside upstream's CPU numbers. Prints tables and,
-// with --json FILE, writes the figures. Flags: --only step|val|augment|loop, and for one step case:
+// with --json FILE, writes the figures. Flags: --only step|val|augment|webgpu|loop (augment includes the Chromium runner of
+// bench/augmentBrowser.ts for the GPU path), and for one step case:
 // --model yolov5n --img N --batch N --iters N --backend wasm|cpu.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,6 +11,8 @@ import { benchTrainStep, type StepBenchCase, type StepBenchResult } from './trai
 import { benchVal } from './val';
 import { benchLoop } from './loop';
 import { benchAugment, printAugment } from './augment';
+import { benchAugmentBrowser, printAugmentBrowser, type BrowserAugmentBench } from './augmentBrowser';
+import { benchWebGpu } from './webgpuStep';
 
 tf.env().set('PROD', true);
 
@@ -74,6 +77,24 @@ async function valSection(results: Record<string, unknown>) {
   results.val = { ...r, upstream: up?.A_640.speed_line };
 }
 
+// WebGPU in Chromium (bench/webgpuStep.ts): stock tfjs kernels vs ours per step, and the per-layer conv table.
+// --img / --batch / --model pick one case (real GPUs: larger); default: SwiftShader-sized shapes.
+async function webgpuSection(results: Record<string, unknown>) {
+  const model = (arg('model') ?? 'yolov5n') as 'yolov5n' | 'yolov5s';
+  const iters = Number(arg('iters') ?? 3);
+  const one = arg('img') !== undefined || arg('batch') !== undefined;
+  const cases = (one ? [[Number(arg('img') ?? 128), Number(arg('batch') ?? 2)]] : [[64, 2], [128, 2]])
+    .map(([img, batch]) => ({ model, img, batch, iters, warmup: 1 }));
+  try {
+    results.webgpu = await benchWebGpu({ cases, layers: cases[cases.length - 1] });
+  } catch (err) {
+    console.error(`webgpu (Chromium): FAILED: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+    results.webgpu = { skipped: `failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if ('skipped' in (results.webgpu as object)) console.log(`webgpu (Chromium): skipped: ${(results.webgpu as { skipped: string }).skipped}`);
+}
+
 async function main() {
   const only = arg('only');
   const results: Record<string, unknown> = {};
@@ -83,7 +104,19 @@ async function main() {
     const rows = [await benchAugment(SHARED, 640, 256, 'wasm'), await benchAugment(SHARED, 640, 256, 'js')];
     printAugment(rows);
     results.augment = rows;
+    // The GPU path (augment/gpu) runs in Chromium; skipped with the reason when Chromium is missing.
+    let browser: BrowserAugmentBench;
+    try {
+      browser = await benchAugmentBrowser(SHARED);
+    } catch (err) {
+      console.error(`  GPU path (Chromium): FAILED: ${err instanceof Error ? err.message : String(err)}`);
+      process.exitCode = 1;
+      browser = { skipped: `failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    printAugmentBrowser(browser);
+    results.augmentBrowser = browser;
   }
+  if (!only || only === 'webgpu') await webgpuSection(results);
   if (!only || only === 'loop') {
     await initBackend({ prefer: 'wasm' });
     results.loop = await benchLoop(SHARED);

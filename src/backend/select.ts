@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { BackendError } from './errors';
 import { installKernelFixes } from './fixes';
+import { installWebGpuFixes } from './fixes/webgpu';
 import { nodeWasmDir } from './wasmPathsNode';
 
 export type BackendName = 'webgpu' | 'wasm' | 'cpu' | 'webgl';
@@ -138,6 +139,7 @@ async function startWebGpu(): Promise<BackendInfo> {
   }
   // The package registers its backend at import time only if navigator.gpu exists, hence the late import.
   await import('@tensorflow/tfjs-backend-webgpu');
+  installWebGpuFixes(); // after the import, which registers (and would overwrite) the stock kernels
   await setOrThrow('webgpu');
   const info = adapter.info;
   // Chromium moved isFallbackAdapter from GPUAdapter to GPUAdapterInfo; read whichever exists.

@@ -4,7 +4,7 @@ import { BackendError } from '../errors';
 /** A kernel we register in place of (or in addition to) tfjs 4.22's own for one backend. */
 export interface KernelFix {
   kernelName: string;
-  backendName: 'cpu' | 'wasm';
+  backendName: 'cpu' | 'wasm' | 'webgpu';
   kernelFunc: tf.KernelFunc;
 }
 
@@ -23,6 +23,15 @@ export function installFix(fix: KernelFix): void {
   const setupFunc = stock.get(key(fix))?.setupFunc;
   const { kernelName, backendName, kernelFunc } = fix;
   tf.registerKernel({ kernelName, backendName, kernelFunc, setupFunc });
+}
+
+/** Puts tfjs's own kernel back in place of `fix` (benchmarks compare the two in one run); a no-op if not ours. */
+export function restoreStock(fix: KernelFix): void {
+  const current = tf.getKernel(fix.kernelName, fix.backendName);
+  if (current?.kernelFunc !== fix.kernelFunc) return;
+  tf.unregisterKernel(fix.kernelName, fix.backendName);
+  const config = stock.get(key(fix));
+  if (config) tf.registerKernel(config);
 }
 
 /** Runs tfjs's own kernel for a case `fix` leaves to it. */

@@ -20,14 +20,14 @@ import type { ParamGroup } from './paramGroups';
 export const ADAM_BETA2 = 0.999;
 export const ADAM_EPS = 1e-8;
 
-interface Moments {
+export interface Moments {
   step: number;
   expAvg: tf.Variable;
   expAvgSq: tf.Variable;
 }
 
 export class Adam implements Optimizer {
-  private readonly moments = new Map<tf.Variable, Moments>();
+  protected readonly moments = new Map<tf.Variable, Moments>();
 
   /** `decoupled` makes it AdamW. */
   constructor(readonly groups: ParamGroup[], readonly decoupled = false) {}

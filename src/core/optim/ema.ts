@@ -4,6 +4,7 @@
 // Integer buffers (num_batches_tracked) are not averaged; the EMA copy keeps the value it was created with.
 import * as tf from '@tensorflow/tfjs';
 import { buildModel, type YoloModel } from '../model';
+import { FlatCache, gatherFlat } from './flat';
 
 export const EMA_DECAY = 0.9999;
 export const EMA_TAU = 2000;
@@ -23,18 +24,33 @@ export type EmaPair =
  * Per pair, in float32 as torch does it in place: ema = ema * d, then ema += (1 - d) * model.
  */
 export class EmaAverager {
-  constructor(readonly pairs: readonly EmaPair[], public updates = 0, readonly decay = EMA_DECAY, readonly tau = EMA_TAU) {}
+  /**
+   * The multi-tensor path (`fused`): all device pairs as one flat (n,) EMA buffer, the model side gathered once
+   * per update, three element-wise ops, one scatter back. Same per-element ops as the per-pair loop.
+   */
+  private readonly flat: { ema: FlatCache; model: tf.Variable[] } | null;
+
+  constructor(readonly pairs: readonly EmaPair[], public updates = 0, readonly decay = EMA_DECAY, readonly tau = EMA_TAU, fused = false) {
+    const dev = pairs.filter((p): p is Extract<EmaPair, { ema: tf.Variable }> => 'ema' in p);
+    this.flat = fused && dev.length > 0 ? { ema: new FlatCache(dev.map((p) => p.ema)), model: dev.map((p) => p.model) } : null;
+  }
 
   /** updates += 1, then average every pair; returns the decay used. */
   update(): number {
     this.updates += 1;
     const d = emaDecay(this.updates, this.decay, this.tau);
     const keep = 1 - d;
-    tf.tidy(() => {
-      for (const p of this.pairs) {
-        if ('ema' in p) p.ema.assign(tf.add(tf.mul(p.ema, d), tf.mul(p.model, keep)));
-      }
-    });
+    if (this.flat) {
+      const { ema, model } = this.flat;
+      // (n,) over every device pair, in pair order.
+      ema.write(tf.tidy(() => tf.add(tf.mul(ema.get(), d), tf.mul(gatherFlat(model), keep)) as tf.Tensor1D));
+    } else {
+      tf.tidy(() => {
+        for (const p of this.pairs) {
+          if ('ema' in p) p.ema.assign(tf.add(tf.mul(p.ema, d), tf.mul(p.model, keep)));
+        }
+      });
+    }
     // Host pairs: torch multiplies a float32 tensor by a Python float in float32, hence the frounds.
     const df = Math.fround(d);
     const kf = Math.fround(keep);
@@ -46,6 +62,11 @@ export class EmaAverager {
     }
     return d;
   }
+
+  /** Frees the flat buffer of the fused path (the pairs' variables belong to their models). */
+  dispose(): void {
+    this.flat?.ema.dispose();
+  }
 }
 
 /**
@@ -56,12 +77,12 @@ export class EmaAverager {
 export class ModelEMA {
   readonly averager: EmaAverager;
 
-  private constructor(readonly ema: YoloModel, pairs: EmaPair[], updates: number, decay: number, tau: number) {
-    this.averager = new EmaAverager(pairs, updates, decay, tau);
+  private constructor(readonly ema: YoloModel, pairs: EmaPair[], updates: number, decay: number, tau: number, fused: boolean) {
+    this.averager = new EmaAverager(pairs, updates, decay, tau, fused);
   }
 
   /** deepcopy(model) as the EMA, paired entry by entry with the live model. */
-  static create(model: YoloModel, { updates = 0, decay = EMA_DECAY, tau = EMA_TAU } = {}): ModelEMA {
+  static create(model: YoloModel, { updates = 0, decay = EMA_DECAY, tau = EMA_TAU, fused = false } = {}): ModelEMA {
     const ema = buildModel(model.cfg, { nc: model.nc });
     const pairs: EmaPair[] = [];
     model.entries.forEach((src, i) => {
@@ -91,7 +112,7 @@ export class ModelEMA {
         }
       }
     });
-    return new ModelEMA(ema, pairs, updates, decay, tau);
+    return new ModelEMA(ema, pairs, updates, decay, tau, fused);
   }
 
   get updates(): number {
@@ -109,6 +130,7 @@ export class ModelEMA {
   }
 
   dispose(): void {
+    this.averager.dispose();
     this.ema.dispose();
   }
 }

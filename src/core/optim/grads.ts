@@ -60,6 +60,14 @@ export class GradAccumulator {
  * optimizer.zero_grad(). Returns the pre-clip total norm, on the device (dispose it).
  */
 export function clipAndStep(optimizer: Optimizer, acc: GradAccumulator, maxNorm = 10): tf.Scalar {
+  if (optimizer.clipAndStep) {
+    // The multi-tensor path clips inside its own flat pass.
+    try {
+      return optimizer.clipAndStep(acc.grads, maxNorm);
+    } finally {
+      acc.reset();
+    }
+  }
   const { grads, totalNorm } = clipGradNorm(acc.grads, maxNorm);
   try {
     optimizer.step(grads);

@@ -3,6 +3,9 @@ export { Adam, ADAM_BETA2, ADAM_EPS } from './adam';
 export { EMA_DECAY, EMA_TAU, EmaAverager, emaDecay, ModelEMA, type EmaPair } from './ema';
 export { OptimizerError } from './errors';
 export { createOptimizer } from './factory';
+export { FLAT_GATHER, FLAT_SCATTER, flatClip, gatherFlat, scatterFlat, type FlatScatterAttrs } from './flat';
+export { FusedAdam } from './fusedAdam';
+export { FusedSGD } from './fusedSgd';
 export { clipAndStep, clipGradNorm, GradAccumulator } from './grads';
 export { flatParams, groupIndices, type Grads, type Optimizer } from './optimizer';
 export {

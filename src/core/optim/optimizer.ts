@@ -14,6 +14,11 @@ export interface Optimizer {
   readonly groups: ParamGroup[];
   /** optimizer.step() with these (already accumulated and clipped) gradients; parameters without one are skipped. */
   step(grads: Grads): void;
+  /**
+   * Optional fused clip_grad_norm_(maxNorm) + step (the multi-tensor path); the caller still owns `grads`.
+   * Returns the pre-clip total norm on the device.
+   */
+  clipAndStep?(grads: Grads, maxNorm: number): tf.Scalar;
   /** torch optimizer.state_dict() form, conv state in OIHW, for the checkpoint writer. */
   state(): Promise<OptimizerState>;
   /** optimizer.load_state_dict(): group hyper-parameters and per-parameter state, checked against our groups. */

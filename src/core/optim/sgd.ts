@@ -24,7 +24,7 @@ export class SGD implements Optimizer {
   readonly name = 'SGD' as const;
   readonly nesterov: boolean;
   /** momentum_buffer per parameter that has had a gradient, as torch's optimizer.state. */
-  private readonly buffers = new Map<tf.Variable, tf.Variable>();
+  protected readonly buffers = new Map<tf.Variable, tf.Variable>();
 
   constructor(readonly groups: ParamGroup[], { nesterov = true }: SgdOptions = {}) {
     this.nesterov = nesterov;

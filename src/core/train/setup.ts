@@ -40,6 +40,9 @@ export interface TrainSetup {
 
 export class TrainSetupError extends YoloError {}
 
+/** The multi-tensor optimizer + EMA is on unless a caller asks otherwise (fusedSgd/fusedAdam tests prove it equal). */
+export const FUSED_OPTIMIZER_DEFAULT = true;
+
 export function setupTraining(inputs: TrainInputs): TrainSetup {
   const { options: opt, data } = inputs;
   const logs: string[] = [];
@@ -97,11 +100,12 @@ export function setupTraining(inputs: TrainInputs): TrainSetup {
     const { weightDecay } = nominalBatch(opt.batch_size, inputs.hyp.weight_decay);
     const hyp = { ...inputs.hyp, weight_decay: weightDecay, label_smoothing: opt.label_smoothing };
     const groups = buildParamGroups(model.entries, { lr0: hyp.lr0, momentum: hyp.momentum, weight_decay: weightDecay });
-    const optimizer = createOptimizer(opt.optimizer, groups);
+    const fused = inputs.fusedOptimizer ?? FUSED_OPTIMIZER_DEFAULT;
+    const optimizer = createOptimizer(opt.optimizer, groups, { fused });
     owned.push(optimizer);
     logs.push(describeGroups(opt.optimizer, groups, hyp.lr0, weightDecay));
     const lf = lrLambda({ cos_lr: opt.cos_lr, epochs: opt.epochs, lrf: hyp.lrf });
-    const ema = ModelEMA.create(model);
+    const ema = ModelEMA.create(model, { fused });
     owned.push(ema);
 
     let startEpoch = 0;

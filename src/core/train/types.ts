@@ -32,6 +32,11 @@ export interface TrainInputs {
   /** Starting weights (transfer), or with `resume` the last.pt to continue. */
   weights?: WeightsFile;
   resume?: boolean;
+  /**
+   * Optimizer step + EMA over flat per-group buffers (multi-tensor path, same numbers as the per-tensor one; see
+   * core/optim/fusedSgd.ts, fusedAdam.ts). Default FUSED_OPTIMIZER_DEFAULT.
+   */
+  fusedOptimizer?: boolean;
   /** Asked between batches: 'stop' ends the run after saving; a pending promise pauses it. */
   control?: () => 'go' | 'stop' | Promise<'go' | 'stop'>;
 }
