@@ -5,6 +5,7 @@ import type { Hyp } from '../core/config/hyps';
 import type { TrainOptions } from '../core/config/trainOptions';
 import type { ModelName } from '../core/model/configs';
 import type { EpochRow } from '../core/train/results';
+import type { ValClassRow } from '../core/val';
 import type { ValAnalytics } from './valAnalytics';
 
 /** The tfjs backends the studio can run on. */
@@ -145,16 +146,8 @@ export interface RunImportSummary {
   ignored: string[];
 }
 
-/** What one validation found per class (slimmed ValResult.perClass). */
-export interface ClassMetrics {
-  name: string;
-  images: number;
-  instances: number;
-  P: number;
-  R: number;
-  mAP50: number;
-  mAP50_95: number;
-}
+/** What one validation found per class: val.py's per-class row, as core/val reports it. */
+export type ClassMetrics = ValClassRow;
 
 export type RunState = 'running' | 'paused' | 'stopping';
 
