@@ -8,7 +8,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} not found: install it with \`apt-get update && apt-get install -y chromium\` (.ci/run does)`);
   }
-  const server = await startServer({ root: resolve(import.meta.dirname, '..', 'dist'), port: 0 });
+  // E2E_DIST: another build folder (several builds side by side while developing); CI uses dist/.
+  const root = process.env.E2E_DIST ?? resolve(import.meta.dirname, '..', 'dist');
+  const server = await startServer({ root, port: 0 });
   // Environment variables set here reach the test workers.
   process.env.E2E_BASE_URL = server.url;
   return () => server.close();

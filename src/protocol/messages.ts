@@ -7,6 +7,9 @@ import type { ModelName } from '../core/model/configs';
 import type { EpochRow } from '../core/train/results';
 import type { ValClassRow } from '../core/val';
 import type { ValAnalytics } from './valAnalytics';
+import type { AugPreview, AugPreviewRequest, AugPreviewSkip } from './augPreview';
+import type { CheckpointValidation, TryItImage, TryItResult } from './checkpointTools';
+import type { ModelYamlCheck, StoredWeightsRef, WeightsInfo } from './modelSetup';
 
 /** The tfjs backends the studio can run on. */
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
@@ -45,6 +48,12 @@ export interface TrainConfig {
   options: StudioOptions;
   /** File name of the starting weights when transfer learning from a dropped .pt; absent: from scratch. */
   weightsName?: string;
+  /** A custom upstream-format model yaml (the text as given): the architecture, instead of `model`. */
+  cfgYaml?: string;
+  /** File name of `cfgYaml` (opt.yaml's cfg, the bundle's copy). */
+  cfgName?: string;
+  /** The stored checkpoint the weights came from (weightsName is its file name, e.g. last.pt). */
+  weightsFrom?: StoredWeightsRef & { runName: string };
 }
 
 /** One file of a drop: its path inside the dropped folder (or its name) and the File handle (cloned cheaply). */
@@ -91,6 +100,8 @@ export type ToWorker =
       backend: BackendPreference;
       resume?: boolean;
       weights?: File;
+      /** A stored checkpoint to start from instead (the worker reads it from IndexedDB itself). */
+      weightsRef?: StoredWeightsRef;
     }
   | { type: 'pause' | 'resume' | 'stop'; runId: string }
   /** Generate the built-in sample dataset into storage; answered by 'sampleProgress' and 'sampleCreated'. */
@@ -101,6 +112,13 @@ export type ToWorker =
   | { type: 'cancelImport'; id: number }
   /** Test hook: tf.memory() of the worker, answered by 'memory'. */
   | { type: 'memory'; id: number }
+  /**
+   * A few training samples as the TrainLoader draws them, for the hyperparameters panel. Answered by
+   * 'augPreviewResult', or 'augPreviewSkipped' when a newer request superseded it or a training runs in this worker.
+   */
+  | { type: 'augPreview'; id: number; request: AugPreviewRequest }
+  /** Test hook: destroys the WebGPU device tfjs computes on (simulates a lost GPU); answered by 'deviceDestroyed'. */
+  | { type: 'loseDevice'; id: number }
   /**
    * Bring a run trained elsewhere (upstream YOLOv5 on a cluster) back as a stored run: its dropped best.pt / last.pt /
    * epochN.pt and results.csv (other files are ignored). `datasetId`: the dataset it was trained on (else matched by
@@ -119,6 +137,8 @@ export type ToWorker =
       config: TrainConfig;
       name?: string;
       weights?: File;
+      /** A stored checkpoint to ship as the starting weights instead of a dropped file. */
+      weightsRef?: StoredWeightsRef;
       gpus?: number;
       nodes?: number;
       /** The name the zip will be saved under (the README's unzip command names it). */
@@ -128,7 +148,28 @@ export type ToWorker =
    * Export a stored checkpoint as ONNX (upstream export.py --include onnx). `imgsz` defaults to the run's training
    * size, `opset` to upstream's 12. Answered by 'onnxReady' (or 'error' with the id).
    */
-  | { type: 'exportOnnx'; id: number; runId: string; entryId: string; imgsz?: number; opset?: number; dynamic?: boolean };
+  | { type: 'exportOnnx'; id: number; runId: string; entryId: string; imgsz?: number; opset?: number; dynamic?: boolean }
+  /**
+   * Parse a custom model yaml and summarize it (layers, parameters, GFLOPs at `imgsz`, default 640) with `nc` (the
+   * dataset's) replacing the yaml's. Answered by 'modelYamlChecked', whose check carries the parser's error if any.
+   */
+  | { type: 'checkModelYaml'; id: number; text: string; fileName: string; nc?: number; imgsz?: number }
+  /** Read a starting checkpoint (dropped or stored) for its classes and architecture; answered by 'weightsInfo'. */
+  | { type: 'inspectWeights'; id: number; weights?: File; weightsRef?: StoredWeightsRef }
+  /**
+   * Run stored checkpoint `entryId` of run `runId` on one image as upstream detect.py: letterbox to the run's training
+   * size (or `imgsz`), eval forward, NMS at `iouThres` (max_det 1000), keeping every detection above
+   * TRY_IT_CONF_FLOOR so the UI filters by confidence itself. The model stays loaded for the next request on the same
+   * checkpoint and is disposed when another is chosen. Answered by 'tryItResult' (or 'error' with the id).
+   */
+  | { type: 'tryIt'; id: number; runId: string; entryId: string; image: TryItImage; iouThres: number; imgsz?: number }
+  /**
+   * Validate stored checkpoint `entryId` of run `runId` on the val split of dataset `datasetId` as upstream val.py
+   * (conf 0.001, IoU 0.6, batch 32 unless `batchSize`) at the run's training size unless `imgsz`. Answered by
+   * 'validateProgress' after each batch and 'validateResult', or 'error' with the id (code 'class_mismatch' when the
+   * dataset's class count is not the checkpoint's).
+   */
+  | { type: 'validateCheckpoint'; id: number; runId: string; entryId: string; datasetId: string; imgsz?: number; batchSize?: number };
 
 /** What importing a cluster run stored, for the runs panel. */
 export interface RunImportSummary {
@@ -233,12 +274,24 @@ export type FromWorker =
   | { type: 'importProgress'; id: number; phase: ImportPhase; done: number; total: number; unit?: 'bytes' | 'files' }
   | { type: 'imported'; id: number; summary: ImportSummary }
   | { type: 'memory'; id: number; numTensors: number; numBytes: number }
+  /** The preview's pixel and box buffers are transferred. */
+  | { type: 'augPreviewResult'; id: number; preview: AugPreview }
+  | { type: 'augPreviewSkipped'; id: number; why: AugPreviewSkip }
+  /** `destroyed` false: the worker was not computing on WebGPU, nothing was destroyed. */
+  | { type: 'deviceDestroyed'; id: number; destroyed: boolean }
   | { type: 'runImported'; id: number; summary: RunImportSummary }
   /** The bundle zip as a stream (transferred); it is written as it is read, one image at a time. */
   | { type: 'bundleReady'; id: number; fileName: string; images: number; stream: ReadableStream<Uint8Array> }
   | { type: 'bundleProgress'; id: number; done: number; total: number }
   /** The exported .onnx file (its buffer transferred) and the name to save it under. */
   | { type: 'onnxReady'; id: number; fileName: string; bytes: Uint8Array }
+  | { type: 'modelYamlChecked'; id: number; check: ModelYamlCheck }
+  | { type: 'weightsInfo'; id: number; info: WeightsInfo }
+  /** The detections of a 'tryIt' (its `dets` buffer transferred). */
+  | { type: 'tryItResult'; id: number; result: TryItResult }
+  /** Batches of a 'validateCheckpoint' done so far, and images seen. */
+  | { type: 'validateProgress'; id: number; batch: number; batches: number; images: number }
+  | { type: 'validateResult'; id: number; result: CheckpointValidation }
   /** `id` / `runId` are set when the error answers a request or ends a run. */
   | { type: 'error'; id?: number; runId?: string; error: PlainError };
 

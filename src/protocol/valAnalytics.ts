@@ -2,6 +2,8 @@
 // PR and metric-confidence curves (PR_curve.png, F1/P/R_curve.png) and a few images' boxes. The worker builds it from
 // the ValResult (worker/valAnalytics.ts); it rides on the 'epoch' message, so it is kept small: curves resampled from 1000 to 101 points, per
 // class lines only for up to 20 classes (upstream draws more classes as unlabelled grey lines), a handful of images.
+import type { ValClassRow } from '../core/val';
+
 /** Points per curve line: x = k / (CURVE_POINTS - 1). */
 export const CURVE_POINTS = 101;
 /** Above this many classes only the "all classes" line is sent (upstream stops labelling lines at 21). */
@@ -50,4 +52,13 @@ export interface ValAnalytics {
   /** Absent when the validation had no predictions or no labels. */
   curves?: CurveCharts;
   gallery?: { datasetId: string; images: GalleryEntry[] };
+}
+
+/**
+ * A run's latest validation as the worker stores it beside the run (storage saveLatestValidation) and the run view
+ * reads it back, so a past run or a reload shows its per-class table, confusion matrix, curves and gallery.
+ */
+export interface RunValidation {
+  perClass: ValClassRow[];
+  analytics: ValAnalytics;
 }

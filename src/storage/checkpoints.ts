@@ -7,7 +7,7 @@ import { req, transact, type StudioDb } from './db';
 import { isQuotaError, StorageError, StorageQuotaError } from './errors';
 import { storageEstimate } from './estimate';
 import { checkId, checkpointIndexKey, checkpointKey } from './keys';
-import { readRecord } from './runs';
+import { readRecord, type RunStatus } from './runs';
 
 /** 'last' and 'best' are replaced by each save; 'epoch' keeps one entry per epoch (upstream's save_period). */
 export type CheckpointKind = 'last' | 'best' | 'epoch';
@@ -121,19 +121,61 @@ export async function readCheckpoint(db: StudioDb, runId: string, entryId: strin
   return { entry: found.entry, blob: found.blob };
 }
 
-/** Deletes one checkpoint (entry and bytes together), e.g. to prune epoch checkpoints. */
+/**
+ * Why a checkpoint must stay, or null when it may be deleted. While a run trains (status running / paused, also
+ * when another tab trains it) its last.pt and best.pt are rewritten by that training and kept for its final strip;
+ * a run that could still resume (interrupted, stopped, failed: anything not 'done') resumes from its unstripped
+ * last.pt, which only deleting the whole run removes. epochN.pt files are never needed again once written.
+ */
+export function checkpointProtection(status: RunStatus, entry: Pick<CheckpointEntry, 'kind' | 'epoch'>): string | null {
+  if ((status === 'running' || status === 'paused') && entry.kind !== 'epoch') {
+    return `${entry.kind}.pt is written by this run's training`;
+  }
+  if (entry.kind === 'last' && entry.epoch >= 0 && status !== 'done') {
+    return `last.pt is where this run resumes from (epoch ${entry.epoch + 2}); delete the run to remove it`;
+  }
+  return null;
+}
+
+/** Deletes entries and bytes of `ids` in the caller's transaction, after checking each may go. Returns bytes freed. */
+async function removeEntries(store: IDBObjectStore, runId: string, ids: readonly string[]): Promise<number> {
+  const { status } = await readRecord(store, runId);
+  const entries = await readEntries(store, runId);
+  let bytes = 0;
+  for (const entryId of ids) {
+    const entry = entries.find((e) => e.id === entryId);
+    if (!entry) throw new StorageError('not_found', `run ${runId} has no checkpoint ${entryId}`, checkpointKey(runId, entryId));
+    const reason = checkpointProtection(status, entry);
+    if (reason) throw new StorageError('protected', `run ${runId}: checkpoint ${entryId} is kept: ${reason}`, checkpointKey(runId, entryId));
+    bytes += entry.size;
+    store.delete(checkpointKey(runId, entryId));
+  }
+  store.put(
+    entries.filter((e) => !ids.includes(e.id)),
+    checkpointIndexKey(runId),
+  );
+  return bytes;
+}
+
+/**
+ * Deletes one checkpoint (entry and bytes together). StorageError 'protected' for a checkpoint the run still needs
+ * (see checkpointProtection); nothing is deleted then.
+ */
 export async function deleteCheckpoint(db: StudioDb, runId: string, entryId: string): Promise<void> {
   checkId(runId, 'run');
   checkEntryId(runId, entryId);
-  await transact(db, 'readwrite', async (store) => {
-    const entries = await readEntries(store, runId);
-    if (!entries.some((e) => e.id === entryId)) {
-      throw new StorageError('not_found', `run ${runId} has no checkpoint ${entryId}`, checkpointKey(runId, entryId));
-    }
-    store.delete(checkpointKey(runId, entryId));
-    store.put(
-      entries.filter((e) => e.id !== entryId),
-      checkpointIndexKey(runId),
-    );
+  await transact(db, 'readwrite', (store) => removeEntries(store, runId, [entryId]));
+}
+
+/**
+ * Deletes every epochN.pt of a run in one transaction, keeping last.pt and best.pt. Resolves with the entry ids
+ * deleted and the bytes they took (none: [] and 0).
+ */
+export async function pruneEpochCheckpoints(db: StudioDb, runId: string): Promise<{ deleted: string[]; bytes: number }> {
+  checkId(runId, 'run');
+  return transact(db, 'readwrite', async (store) => {
+    const ids = (await readEntries(store, runId)).filter((e) => e.kind === 'epoch').map((e) => e.id);
+    const bytes = await removeEntries(store, runId, ids);
+    return { deleted: ids, bytes };
   });
 }

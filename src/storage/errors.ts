@@ -4,7 +4,8 @@
 
 /**
  * Codes: bad_id, bad_name, bad_item, empty_dataset, id_taken, not_found, schema_unsupported, import_aborted,
- * import_interrupted (the pending import was cleaned up by another tab before it could commit), bad_checkpoint.
+ * import_interrupted (the pending import was cleaned up by another tab before it could commit), bad_checkpoint,
+ * protected (a checkpoint its run still needs: see checkpointProtection).
  */
 export class StorageError extends Error {
   readonly code: string;

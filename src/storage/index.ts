@@ -8,7 +8,24 @@ export { importDataset } from './importDataset';
 export { importRun, type RunImportCheckpoint, type RunImportInput } from './importRun';
 export { importStaged, ImportStaging, type StagedPlan, type StagingOptions } from './staging';
 export { checkName, deleteDataset, getManifest, listDatasets, readImage, renameDataset } from './datasets';
-export { requestPersistentStorage, storageEstimate, type StorageEstimate } from './estimate';
+export {
+  persistOnce,
+  requestPersistentStorage,
+  storageEstimate,
+  storagePersisted,
+  type PersistMemory,
+  type StorageEstimate,
+  type StorageManagerLike,
+} from './estimate';
+export {
+  approxBytes,
+  studioUsage,
+  type CheckpointUsage,
+  type DatasetUsage,
+  type RunUsage,
+  type StudioUsage,
+} from './usage';
+export { readLatestValidation, saveLatestValidation, VALIDATION_SCHEMA, type StoredValidation } from './validation';
 export {
   appendEpochMetrics,
   deleteRun,
@@ -25,8 +42,10 @@ export {
   type RunSummary,
 } from './runs';
 export {
+  checkpointProtection,
   deleteCheckpoint,
   listCheckpoints,
+  pruneEpochCheckpoints,
   readCheckpoint,
   saveCheckpoint,
   type CheckpointEntry,

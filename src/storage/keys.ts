@@ -11,6 +11,7 @@
 //   ys:v1:run:<id>:metrics                 EpochMetricsRow[]
 //   ys:v1:run:<id>:checkpoints             CheckpointEntry[]
 //   ys:v1:run:<id>:checkpoint:<entryId>    Blob               .pt bytes; entryId = last | best | epoch-<n>
+//   ys:v1:run:<id>:validation              StoredValidation   the latest validation's analytics (one, replaced)
 import { StorageError } from './errors';
 
 export const KEY_ROOT = 'ys:v1:';
@@ -37,6 +38,7 @@ export const runRecordKey = (id: string): string => `${runPrefix(id)}record`;
 export const runMetricsKey = (id: string): string => `${runPrefix(id)}metrics`;
 export const checkpointIndexKey = (id: string): string => `${runPrefix(id)}checkpoints`;
 export const checkpointKey = (id: string, entryId: string): string => `${runPrefix(id)}checkpoint:${entryId}`;
+export const runValidationKey = (id: string): string => `${runPrefix(id)}validation`;
 
 /** Every key that starts with `prefix` (all our key characters sort below U+FFFF). */
 export function prefixRange(prefix: string): IDBKeyRange {

@@ -10,6 +10,8 @@ import { ModelPanel } from './panels/ModelPanel';
 import { OptionsPanel } from './panels/OptionsPanel';
 import { RunPanel } from './panels/RunPanel';
 import { RunsPanel } from './panels/RunsPanel';
+import { TryItPanel } from './panels/TryItPanel';
+import { ValidatePanel } from './panels/ValidatePanel';
 import { useStudio } from './store';
 import { describeBackend } from './store/backendSlice';
 
@@ -68,6 +70,8 @@ export function App() {
           <FilesPanel />
           <LogPanel />
           <RunsPanel />
+          <TryItPanel />
+          <ValidatePanel />
         </div>
       </main>
     </>

@@ -8,6 +8,7 @@ import { TRAIN_DEFAULTS } from '../core/config/trainOptions';
 import { resultsHeader, resultsRow } from '../core/train/results';
 import { fromStoredRow } from '../protocol/metrics';
 import type { TrainConfig } from '../protocol/messages';
+import { cfgOption, checkpointFileName } from '../protocol/modelSetup';
 import { getManifest, getRun, readCheckpoint, readEpochMetrics } from '../storage';
 import { studioDb } from './db';
 import { trainerClient } from './trainerClient';
@@ -25,10 +26,7 @@ export function downloadBlob(blob: Blob, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** File name of a checkpoint entry as upstream names it in weights/. */
-export function checkpointFileName(entryId: string): string {
-  return entryId.startsWith('epoch-') ? `epoch${entryId.slice('epoch-'.length)}.pt` : `${entryId}.pt`;
-}
+export { checkpointFileName };
 
 export async function downloadCheckpoint(runId: string, entryId: string): Promise<void> {
   const { blob } = await readCheckpoint(studioDb(), runId, entryId);
@@ -52,7 +50,7 @@ export function optYaml(config: TrainConfig, name: string, data: string): string
     ...TRAIN_DEFAULTS,
     ...config.options,
     weights: config.weightsName ?? '',
-    cfg: config.weightsName ? '' : `${config.model}.yaml`,
+    cfg: cfgOption(config, Boolean(config.weightsName)),
     data,
     hyp: { ...config.hyp } as Hyp,
     name,

@@ -2,9 +2,9 @@
 // a first visit), mounts the React app and exposes the e2e hooks.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { requestPersistentStorage } from '../storage';
 import { isBackendName, type BackendPreference } from '../protocol/messages';
 import { App } from './App';
+import { rememberShownRun, reopenShownRun } from './shownRun';
 import { useStudio } from './store';
 import { trainerClient, type ProbeReply, type ProbeRequest } from './trainerClient';
 import './styles.css';
@@ -15,6 +15,8 @@ declare global {
     __yoloProbe?: (req: ProbeRequest) => Promise<ProbeReply>;
     /** e2e hook: the worker's tf.memory(). */
     __yoloMemory?: () => Promise<{ numTensors: number; numBytes: number }>;
+    /** e2e hook: destroys the worker's WebGPU device (a simulated GPU loss); false when it was not on WebGPU. */
+    __yoloLoseDevice?: () => Promise<boolean>;
   }
 }
 
@@ -27,6 +29,7 @@ function backendFromUrl(search: string): BackendPreference | undefined {
 const client = trainerClient();
 window.__yoloProbe = (req) => client.probe(req);
 window.__yoloMemory = () => client.memory();
+window.__yoloLoseDevice = () => client.loseDevice();
 
 client.onReady((info) => useStudio.setState({ backend: { kind: 'ready', info } }));
 client.onError((err) => useStudio.setState({ backend: { kind: 'failed', message: `${err.name} [${err.code}]: ${err.message}` } }));
@@ -42,16 +45,20 @@ async function loadStorage(): Promise<void> {
   localStorage.setItem('yolo-studio:visited', '1');
   if (firstVisit && useStudio.getState().datasets.length === 0) await s.createSample();
   await s.refreshRuns();
-  // Ask the browser not to evict datasets and runs under storage pressure (it may say no; nothing depends on it).
-  void requestPersistentStorage().catch(() => undefined);
+  await reopenShownRun();
+  // Ask the browser (on the first run only) not to evict datasets and runs under storage pressure; it may say no.
+  void s.initStorageCare();
 }
+rememberShownRun();
 void loadStorage();
 
 // A run another tab was training shows 'running' until its lock goes away: look again now and then, so a closed
 // tab's run turns into "Resume from epoch N" without a reload.
 setInterval(() => {
   const { runs, view, refreshRuns } = useStudio.getState();
-  if (runs.some((r) => (r.status === 'running' || r.status === 'paused') && r.id !== view?.runId)) void refreshRuns();
+  // Only the run this tab trains is known to be alive; a shown but not live run (reopened after a reload) is not.
+  const liveId = view?.live ? view.runId : undefined;
+  if (runs.some((r) => (r.status === 'running' || r.status === 'paused') && r.id !== liveId)) void refreshRuns();
 }, 3000);
 
 const rootEl = document.getElementById('root');

@@ -3,6 +3,9 @@
 import type {
   BackendName, BackendPreference, DroppedFile, FromWorker, ImportPhase, ImportSummary, PlainError, RunImportSummary, ToWorker,
 } from '../protocol/messages';
+import type { ModelYamlCheck, StoredWeightsRef, WeightsInfo } from '../protocol/modelSetup';
+import type { CheckpointValidation, TryItResult } from '../protocol/checkpointTools';
+import type { AugPreview, AugPreviewRequest, AugPreviewSkip } from '../protocol/augPreview';
 
 export type ReadyInfo = Omit<Extract<FromWorker, { type: 'ready' }>, 'type'>;
 export type ProbeReply = Omit<Extract<FromWorker, { type: 'probeResult' }>, 'type' | 'id'>;
@@ -15,6 +18,8 @@ export interface ProbeRequest {
 export type StartRequest = Omit<Extract<ToWorker, { type: 'start' }>, 'type'>;
 export type ExportOnnxRequest = Omit<Extract<ToWorker, { type: 'exportOnnx' }>, 'type' | 'id'>;
 export type BundleRequest = Omit<Extract<ToWorker, { type: 'bundle' }>, 'type' | 'id'>;
+export type TryItRequest = Omit<Extract<ToWorker, { type: 'tryIt' }>, 'type' | 'id'>;
+export type ValidateRequest = Omit<Extract<ToWorker, { type: 'validateCheckpoint' }>, 'type' | 'id'>;
 /** The bundle zip to save: a stream the worker writes as it is read; `stopProgress` drops the progress listener. */
 export interface BundleStream {
   fileName: string;
@@ -155,6 +160,49 @@ export class TrainerClient {
     );
   }
 
+  /** Parses and summarizes a custom model yaml in the worker (with the dataset's nc); the check carries any error. */
+  checkModelYaml(req: { text: string; fileName: string; nc?: number; imgsz?: number }): Promise<ModelYamlCheck> {
+    return this.request((id) => ({ type: 'checkModelYaml', id, ...req }), (msg) =>
+      msg.type === 'modelYamlChecked' ? msg.check : undefined,
+    );
+  }
+
+  /** Reads a dropped .pt or a stored checkpoint in the worker: its classes and architecture. */
+  inspectWeights(src: { weights?: File; weightsRef?: StoredWeightsRef }): Promise<WeightsInfo> {
+    return this.request((id) => ({ type: 'inspectWeights', id, ...src }), (msg) =>
+      msg.type === 'weightsInfo' ? msg.info : undefined,
+    );
+  }
+
+  /** Runs a stored checkpoint on one image in the worker; resolves with every detection above the conf floor. */
+  tryIt(req: TryItRequest): Promise<TryItResult> {
+    return this.request((id) => ({ type: 'tryIt', id, ...req }), (msg) => (msg.type === 'tryItResult' ? msg.result : undefined));
+  }
+
+  /** Validates a stored checkpoint on a stored dataset's val split in the worker; `onProgress` after each batch. */
+  validateCheckpoint(req: ValidateRequest, onProgress?: (batch: number, batches: number) => void): Promise<CheckpointValidation> {
+    return this.request((id) => ({ type: 'validateCheckpoint', id, ...req }), (msg) => {
+      if (msg.type === 'validateProgress') onProgress?.(msg.batch, msg.batches);
+      return msg.type === 'validateResult' ? msg.result : undefined;
+    });
+  }
+
+  /**
+   * Training samples as the TrainLoader draws them (augmentation preview). Resolves `skipped` when a newer request
+   * superseded this one before it finished, or a training runs in the worker.
+   */
+  augPreview(request: AugPreviewRequest): Promise<{ preview: AugPreview } | { skipped: AugPreviewSkip }> {
+    return this.request((id) => ({ type: 'augPreview', id, request }), (msg) => {
+      if (msg.type === 'augPreviewResult') return { preview: msg.preview };
+      return msg.type === 'augPreviewSkipped' ? { skipped: msg.why } : undefined;
+    });
+  }
+
+  /** Test hook: destroys the worker's WebGPU device (a simulated GPU loss); false when it was not on WebGPU. */
+  loseDevice(): Promise<boolean> {
+    return this.request((id) => ({ type: 'loseDevice', id }), (msg) => (msg.type === 'deviceDestroyed' ? msg.destroyed : undefined));
+  }
+
   /** Test hook: the worker's tf.memory(). */
   memory(): Promise<{ numTensors: number; numBytes: number }> {
     return this.request((id) => ({ type: 'memory', id }), (msg) =>
@@ -204,9 +252,17 @@ export class TrainerClient {
       case 'importProgress':
       case 'imported':
       case 'memory':
+      case 'augPreviewResult':
+      case 'augPreviewSkipped':
+      case 'deviceDestroyed':
       case 'runImported':
       case 'bundleReady':
-      case 'onnxReady': {
+      case 'onnxReady':
+      case 'modelYamlChecked':
+      case 'weightsInfo':
+      case 'tryItResult':
+      case 'validateProgress':
+      case 'validateResult': {
         const p = this.pending.get(msg.id);
         if (p?.settle(msg)) this.pending.delete(msg.id);
         return;

@@ -3,6 +3,7 @@
 // and cpu only if wasm cannot start. A named backend is used as is, or fails loudly.
 import { initBackend } from '../backend/select';
 import type { BackendName, BackendPreference, FromWorker } from '../protocol/messages';
+import { currentWebGpuDevice, dropWebGpuBackend, watchDevice } from './deviceLoss';
 
 export type Ready = Extract<FromWorker, { type: 'ready' }>;
 
@@ -53,9 +54,20 @@ export async function chooseBackend(pref: BackendPreference): Promise<Ready> {
   }
 }
 
-/** One backend initialisation at a time; the same preference reuses it, another one re-initialises. */
+/**
+ * One backend initialisation at a time; the same preference reuses it, another one re-initialises. Watches the
+ * WebGPU device it started: when that device is lost, `onDeviceLost` is told and recover() starts afresh.
+ */
 export class BackendHolder {
   private current: { pref: BackendPreference; ready: Promise<Ready> } | null = null;
+  /** The backend the newest successful initialisation settled on. */
+  private active: BackendName | null = null;
+  private watched: GPUDevice | null = null;
+  private unwatch: (() => void) | null = null;
+  /** Why the WebGPU device was lost ("Device was destroyed. (destroyed)"), until recover() has dealt with it. */
+  lostReason: string | null = null;
+  /** Told (once per device) when a WebGPU device this holder started is lost. */
+  onDeviceLost: ((reason: string) => void) | null = null;
 
   /** The preference of the backend in use (or starting), if any. */
   get currentPreference(): BackendPreference | undefined {
@@ -67,10 +79,57 @@ export class BackendHolder {
     const ready = chooseBackend(pref);
     const entry = { pref, ready };
     this.current = entry;
-    // A failed init must not poison later requests.
-    ready.catch(() => {
-      if (this.current === entry) this.current = null;
-    });
+    // Registered before the caller's await, so the device is watched before anything computes on it.
+    ready.then(
+      (r) => {
+        if (this.current === entry) this.settled(r);
+      },
+      // A failed init must not poison later requests.
+      () => {
+        if (this.current === entry) this.current = null;
+      },
+    );
     return ready;
+  }
+
+  private settled(r: Ready): void {
+    this.active = r.backend;
+    const device = r.backend === 'webgpu' ? currentWebGpuDevice() : null;
+    if (!device || device === this.watched) return;
+    this.unwatch?.();
+    this.watched = device;
+    this.unwatch = watchDevice(device, (reason) => {
+      this.lostReason = reason;
+      this.onDeviceLost?.(reason);
+    });
+  }
+
+  /**
+   * After a device loss (call it once nothing computes on the dead device any more): tfjs drops the dead webgpu
+   * backend, and when it was the backend in use the same preference starts again on a new device, or on wasm when
+   * WebGPU cannot start now. Resolves the new backend with a note for the user, or null when the lost device was
+   * not the one in use (another backend was chosen since).
+   */
+  async recover(): Promise<Ready | null> {
+    const reason = this.lostReason;
+    if (reason === null) return null;
+    this.lostReason = null;
+    this.unwatch?.();
+    this.unwatch = null;
+    this.watched = null;
+    dropWebGpuBackend();
+    if (this.active !== 'webgpu') return null;
+    const pref = this.current?.pref ?? 'auto';
+    this.current = null;
+    this.active = null;
+    const lost = `the GPU device was lost (${reason})`;
+    try {
+      const r = await this.ensure(pref);
+      const then = r.backend === 'webgpu' ? 'WebGPU restarted on a new device' : r.note ?? `the worker now runs on ${r.backend}`;
+      return { ...r, note: `${lost}: ${then}` };
+    } catch (err) {
+      const r = await this.ensure('wasm');
+      return { ...r, note: `${lost} and WebGPU could not start again (${err instanceof Error ? err.message : String(err)}): training runs on wasm` };
+    }
   }
 }

@@ -7,7 +7,10 @@ import { isHypPresetName } from '../core/config/hyps';
 import { validateTrainOptions } from '../core/config/trainOptions';
 import { planBundle, writeBundle, type BundleImage, type BundleInput } from '../core/bundle/writer';
 import type { ToWorker } from '../protocol/messages';
+import { cfgOption, customYamlName } from '../protocol/modelSetup';
 import { getManifest, readImage, type ImageRef, type StudioDb } from '../storage';
+import { loadModelYaml } from './modelYaml';
+import { shippedWeights } from './startWeights';
 
 export type BundleMessage = Extract<ToWorker, { type: 'bundle' }>;
 
@@ -20,11 +23,15 @@ export async function bundleInput(db: StudioDb, msg: BundleMessage, onProgress?:
     type: ref.type,
     bytes: async () => new Uint8Array(await (await readImage(db, msg.datasetId, ref.key)).arrayBuffer()),
   });
-  const { config, weights } = msg;
+  const { config } = msg;
+  // A dropped .pt or a stored checkpoint; a custom model yaml is shipped beside it and named by --cfg.
+  const weights = await shippedWeights(db, msg, config.weightsName);
+  // A yaml upstream would refuse fails now, with its line, not on the cluster.
+  if (config.cfgYaml !== undefined) loadModelYaml(config.cfgYaml, customYamlName(config.cfgName), manifest.names.length);
   const { options } = validateTrainOptions({
     ...config.options,
-    cfg: weights ? '' : config.model,
-    weights: weights?.name ?? '',
+    cfg: cfgOption(config, Boolean(weights)),
+    weights: weights?.fileName ?? '',
     data: manifest.name,
     hyp: isHypPresetName(config.hypPreset) ? config.hypPreset : 'hyp.yaml',
     ...(msg.name ? { name: msg.name } : {}),
@@ -37,7 +44,8 @@ export async function bundleInput(db: StudioDb, msg: BundleMessage, onProgress?:
     },
     hyp: validateHyp(config.hyp as unknown as Record<string, unknown>, 'hyperparameters'),
     options,
-    ...(weights ? { weights: { fileName: weights.name, bytes: async () => new Uint8Array(await weights.arrayBuffer()) } } : {}),
+    ...(weights ? { weights } : {}),
+    ...(config.cfgYaml !== undefined ? { cfgFile: { fileName: customYamlName(config.cfgName), text: config.cfgYaml } } : {}),
     gpus: msg.gpus,
     nodes: msg.nodes,
     zipName: msg.fileName,

@@ -4,19 +4,28 @@
 import { validateHyp } from '../core/config/hypYaml';
 import { isHypPresetName } from '../core/config/hyps';
 import { validateTrainOptions, type TrainOptions } from '../core/config/trainOptions';
-import { modelConfig } from '../core/model/configs';
 import { train } from '../core/train';
 import type { TrainEvent, TrainInputs, WeightsFile } from '../core/train/types';
 import { toStoredRow } from '../protocol/metrics';
-import { runLockName, toPlainError, type FromWorker, type RunState, type ToWorker, type TrainConfig } from '../protocol/messages';
+import {
+  runLockName, toPlainError, type BackendName, type FromWorker, type RunState, type ToWorker, type TrainConfig,
+} from '../protocol/messages';
 import { toValAnalytics } from './valAnalytics';
+import { storeRunValidation } from './runValidation';
+import { cfgOption } from '../protocol/modelSetup';
+import { ncOverrideLine, trainModelConfig } from './modelYaml';
+import { startWeights } from './startWeights';
 import {
   appendEpochMetrics, getRun, readCheckpoint, saveCheckpoint, saveRun, updateRun, type StudioDb,
 } from '../storage';
 import type { BackendHolder, Ready } from './backendChoice';
+import { GpuDeviceLostError } from './deviceLoss';
 import { readTrainData } from './datasetReader';
 
 export type StartMessage = Extract<ToWorker, { type: 'start' }>;
+
+/** How long a WebGPU run's error waits for the device's `lost` promise before it is taken as a plain failure. */
+const LOSS_GRACE_MS = 500;
 
 export class TrainSessionError extends Error {
   override name = 'TrainSessionError';
@@ -38,6 +47,10 @@ export class TrainSession {
   private wake: (() => void) | null = null;
   /** What the epoch analytics need beyond the ValResult: the dataset (gallery image blobs) and the class names. */
   private analyticsCtx = { datasetId: '', names: [] as readonly string[] };
+  /** The backend this run computes on (known once it started). */
+  private backend: BackendName | null = null;
+  /** Set when the WebGPU device of this run is lost: the run ends at the next batch boundary. */
+  private lost: GpuDeviceLostError | null = null;
 
   constructor(
     readonly runId: string,
@@ -60,6 +73,16 @@ export class TrainSession {
     this.setState('stopping');
   }
 
+  /** The WebGPU device was lost: ends the run at the next batch boundary (a paused one at once). False: not ours. */
+  deviceLost(reason: string): boolean {
+    if (this.backend !== 'webgpu') return false;
+    this.lost ??= new GpuDeviceLostError(reason);
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+    return true;
+  }
+
   get stopRequested(): boolean {
     return this.state === 'stopping';
   }
@@ -75,11 +98,13 @@ export class TrainSession {
 
   /** Asked by the training loop between batches: a paused run waits here without burning the CPU. */
   private readonly control = (): 'go' | 'stop' | Promise<'go' | 'stop'> => {
+    // Nothing more can run on a lost device: leave the loop (its finally frees the model) and end as interrupted.
+    if (this.lost) throw this.lost;
     if (this.state === 'stopping') return 'stop';
     if (this.state === 'running') return 'go';
-    return new Promise((resolve) => {
-      // Woken by the next state change: resumed (go) or stopped.
-      this.wake = () => resolve(this.state === 'stopping' ? 'stop' : 'go');
+    return new Promise((resolve, reject) => {
+      // Woken by the next state change (resumed: go, stopped: stop) or by a lost device.
+      this.wake = () => (this.lost ? reject(this.lost) : resolve(this.state === 'stopping' ? 'stop' : 'go'));
     });
   };
 
@@ -108,17 +133,21 @@ export class TrainSession {
       if (entry.epoch < 0) throw new TrainSessionError('not_resumable', `run "${record.name}" finished: its last.pt is the final, stripped one`);
       weights = { bytes: new Uint8Array(await blob.arrayBuffer()), fileName: 'last.pt' };
       startEpoch = entry.epoch + 1;
-    } else if (msg.weights) {
-      weights = { bytes: new Uint8Array(await msg.weights.arrayBuffer()), fileName: msg.weights.name };
+    } else {
+      // A dropped .pt or a stored checkpoint (read from IndexedDB here); none: from scratch.
+      weights = await startWeights(db, msg);
     }
+    // A resumed run rebuilds its last.pt's own model; a bad custom yaml fails here, before a run is recorded.
+    const cfg = msg.resume ? undefined : trainModelConfig(config, Boolean(weights));
 
     const ready = await backends.ensure(msg.backend);
+    this.backend = ready.backend;
     const { data, manifest } = await readTrainData(db, datasetId);
     const hyp = validateHyp(config.hyp as unknown as Record<string, unknown>, 'hyperparameters');
     const { options, warnings } = validateTrainOptions({
       ...config.options,
       // opt as upstream saves it: names of the model, weights, data and hyp the run came from.
-      cfg: msg.resume || weights ? '' : `${config.model}.yaml`,
+      cfg: cfgOption(config, Boolean(msg.resume || weights)),
       weights: config.weightsName ?? '',
       data: manifest.name,
       hyp: isHypPresetName(config.hypPreset) ? config.hypPreset : 'hyp.yaml',
@@ -126,23 +155,34 @@ export class TrainSession {
       name: msg.name,
     } satisfies Partial<TrainOptions>);
 
-    if (msg.resume) await updateRun(db, runId, { status: 'running' });
+    // A resumed run's note (why it stopped last time) no longer applies.
+    if (msg.resume) await updateRun(db, runId, { status: 'running', note: '' });
     else await saveRun(db, { id: runId, name: msg.name, datasetId, config, status: 'running' });
     this.post({
       type: 'runStarted', runId, backend: ready.backend, adapter: ready.adapter, isFallbackAdapter: ready.isFallbackAdapter,
       threads: ready.threads, startEpoch, epochs: options.epochs, trainImages: data.train.length, valImages: data.val.length,
     });
     for (const text of warnings) this.post({ type: 'log', runId, level: 'warning', text });
+    const ncLine = ncOverrideLine(cfg, options.single_cls ? 1 : data.names.length);
+    if (ncLine) this.post({ type: 'log', runId, level: 'info', text: ncLine });
 
     this.analyticsCtx = { datasetId, names: options.single_cls ? ['item'] : data.names };
     const inputs: TrainInputs = {
       options, hyp, data, weights, resume: Boolean(msg.resume), control: this.control,
-      // A dropped .pt (or last.pt) brings its own architecture, as upstream's --weights without --cfg.
-      cfg: weights ? undefined : modelConfig(config.model),
+      // Starting weights (or last.pt) bring their own architecture unless a custom yaml is given, as upstream's
+      // --weights without / with --cfg.
+      cfg,
     };
     try {
       for await (const ev of train(inputs)) await this.handle(ev, ready, options.batch_size);
     } catch (err) {
+      // A readback on a dying device can reject before its `lost` promise resolves: give the loss a moment to show.
+      if (!this.lost && ready.backend === 'webgpu') await new Promise((r) => setTimeout(r, LOSS_GRACE_MS));
+      if (this.lost) {
+        // Not a failure of the run: last.pt of the last finished epoch is intact, "Resume from epoch N" continues it.
+        await updateRun(db, runId, { status: 'interrupted', note: this.lost.message }).catch(() => undefined);
+        throw this.lost;
+      }
       const note = `${toPlainError(err).name}: ${toPlainError(err).message}`;
       await updateRun(db, runId, { status: 'failed', note }).catch(() => undefined);
       throw err;
@@ -167,6 +207,7 @@ export class TrainSession {
         const perClass = (ev.val?.perClass ?? []).map((c) => ({ ...c }));
         const { datasetId, names } = this.analyticsCtx;
         const analytics = ev.val ? toValAnalytics(ev.val, names, datasetId) : undefined;
+        if (analytics) await storeRunValidation(db, runId, ev.row.epoch, { perClass, analytics }, post);
         post({ type: 'epoch', runId, row: ev.row, fitness: ev.fitness, bestFitness: ev.bestFitness, isBest: ev.isBest, perClass, analytics });
         return;
       }

@@ -9,8 +9,16 @@ import { importDropped } from './importDrop';
 import { openBundle } from './bundle';
 import { importDroppedRun } from './importRun';
 import { exportStoredCheckpoint } from './exportOnnx';
+import { checkModelYaml } from './modelYaml';
+import { inspectWeights } from './startWeights';
 import { createSampleDataset } from './sample/createSample';
+import { CheckpointModelCache } from './checkpointModels';
+import { decodeBlob } from './decode';
+import { runTryIt } from './tryIt';
+import { validateStoredCheckpoint } from './validateCheckpoint';
 import { TrainSession, TrainSessionError } from './trainSession';
+import { AugPreviewService } from './augPreviewService';
+import { destroyWebGpuDevice } from './deviceLoss';
 
 // The DOM lib types `self` as Window; in this file it is the dedicated worker scope.
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -24,11 +32,35 @@ const db = openStudioDb();
 // Imports abandoned by a closed tab are removed once, before anything reads the store.
 const cleaned = cleanupPending(db).catch(() => undefined);
 
+/** The checkpoint model Try it and Validate last used, kept loaded between requests. */
+const checkpointModels = new CheckpointModelCache(db);
+
 /** Imports in progress, by request id, so 'cancelImport' can abort them. */
 const imports = new Map<number, AbortController>();
 
 /** The one training this worker runs; a second 'start' while it runs is refused. */
 let session: TrainSession | null = null;
+
+/** Augmentation previews of the hyperparameters panel (paused while a training runs, to leave it the CPU). */
+const previews = new AugPreviewService(db, () => session !== null);
+
+/** After a lost WebGPU device: a fresh backend, and the user told why (the 'ready' note); an error if none starts. */
+async function recoverBackend(): Promise<void> {
+  // Try it / Validate's cached model may live on the dead device: load it again when next needed.
+  checkpointModels.clear();
+  try {
+    const ready = await backends.recover();
+    if (ready) post(ready);
+  } catch (err) {
+    post({ type: 'error', error: toPlainError(err) });
+  }
+}
+
+// A training on the lost device ends at its next batch boundary and recovery waits for it (its tensors are freed on
+// the old backend first); with nothing training on it, recover at once.
+backends.onDeviceLost = (reason) => {
+  if (!session?.deviceLost(reason)) void recoverBackend();
+};
 
 function sessionFor(runId: string): TrainSession {
   if (!session || session.runId !== runId) throw new TrainSessionError('no_such_run', `run ${runId} is not training in this tab`);
@@ -62,6 +94,7 @@ async function handle(msg: ToWorker): Promise<void> {
         await s.run(msg, backends);
       } finally {
         session = null;
+        if (backends.lostReason !== null) void recoverBackend();
       }
       return;
     }
@@ -113,6 +146,43 @@ async function handle(msg: ToWorker): Promise<void> {
       await backends.ensure(backends.currentPreference ?? 'auto');
       const { fileName, bytes } = await exportStoredCheckpoint(db, msg);
       post({ type: 'onnxReady', id: msg.id, fileName, bytes }, [bytes.buffer]);
+      return;
+    }
+    case 'checkModelYaml': {
+      post({ type: 'modelYamlChecked', id: msg.id, check: checkModelYaml(msg.text, msg.fileName, msg.nc, msg.imgsz) });
+      return;
+    }
+    case 'inspectWeights': {
+      await cleaned;
+      post({ type: 'weightsInfo', id: msg.id, info: await inspectWeights(db, msg) });
+      return;
+    }
+    case 'tryIt': {
+      await backends.ensure(backends.currentPreference ?? 'auto');
+      const result = await runTryIt(db, checkpointModels, msg, decodeBlob);
+      post({ type: 'tryItResult', id: msg.id, result }, [result.dets.buffer]);
+      return;
+    }
+    case 'validateCheckpoint': {
+      await backends.ensure(backends.currentPreference ?? 'auto');
+      const result = await validateStoredCheckpoint(db, checkpointModels, msg, decodeBlob,
+        (p) => post({ type: 'validateProgress', id: msg.id, batch: p.batch, batches: p.batches, images: p.images }));
+      post({ type: 'validateResult', id: msg.id, result });
+      return;
+    }
+    case 'augPreview': {
+      await cleaned;
+      const out = await previews.render(msg.id, msg.request);
+      if ('skipped' in out) {
+        post({ type: 'augPreviewSkipped', id: msg.id, why: out.skipped });
+        return;
+      }
+      const buffers = out.preview.samples.flatMap((s) => [s.rgba.buffer, s.boxes.buffer]);
+      post({ type: 'augPreviewResult', id: msg.id, preview: out.preview }, buffers);
+      return;
+    }
+    case 'loseDevice': {
+      post({ type: 'deviceDestroyed', id: msg.id, destroyed: destroyWebGpuDevice() });
       return;
     }
     case 'memory': {

@@ -3,39 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTargets } from './buildTargets';
 import { computeLoss, scaleHyp } from './computeLoss';
 import { LossInputError } from './errors';
-import type { LossHyp } from './hyp';
-import { readRefJson, type RefTensor } from '../../../test/refs';
-
-interface ComputeLossRef {
-  hyp_scaled: LossHyp & Record<string, number>;
-  balance: number[];
-  anchors_grid_units: number[][][];
-  targets: RefTensor;
-  pred: RefTensor[];
-  loss: number;
-  loss_items: RefTensor;
-  build_targets: {
-    tcls: RefTensor[];
-    tbox: RefTensor[];
-    indices: Array<{ b: RefTensor; a: RefTensor; gj: RefTensor; gi: RefTensor }>;
-    anch: RefTensor[];
-  };
-  grad_wrt_pred: RefTensor[];
-}
+import { failedChecks } from '../../../test/parity';
+import { readRefJson } from '../../../test/refs';
+import { LOSS_TOL, lossFixture, lossGradChecks, lossValueChecks, type ComputeLossRef } from './computeLoss.parity';
 
 const ref = readRefJson<ComputeLossRef>('compute_loss.json');
-const targets = Float32Array.from(ref.targets.data);
-const NC = 3;
-// Upstream (bs, na, ny, nx, no) -> ours (B, ny, nx, na, no), and back.
-const TO_OURS = [0, 2, 3, 1, 4];
-const TO_UPSTREAM = [0, 3, 1, 2, 4];
-
-const opts = () => ({ anchors: ref.anchors_grid_units, nc: NC, hyp: ref.hyp_scaled, balance: ref.balance });
-const loadPreds = () => ref.pred.map((p) => tf.tidy(() => tf.transpose(tf.tensor(p.data.map(Math.fround), p.shape), TO_OURS)));
-
-function relErr(got: number, want: number): number {
-  return Math.abs(got - want) / Math.max(Math.abs(want), 1e-12);
-}
+const { targets, opts, loadPreds } = lossFixture(ref);
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -85,33 +58,18 @@ describe('buildTargets vs upstream ComputeLoss.build_targets', () => {
 });
 
 describe('computeLoss vs upstream ComputeLoss', () => {
-  it('reproduces loss and loss_items within 1e-5 relative', () => {
-    const preds = loadPreds();
-    const { loss, lossItems } = computeLoss(preds, targets, opts());
-    expect(relErr(loss.dataSync()[0], ref.loss)).toBeLessThanOrEqual(1e-5);
-    const items = lossItems.dataSync();
-    ref.loss_items.data.forEach((want, k) => expect(relErr(items[k], want), `item ${k}`).toBeLessThanOrEqual(1e-5));
-    tf.dispose([...preds, loss, lossItems]);
+  // Tolerances: computeLoss.parity.ts (shared with the WebGPU page, e2e/webgpuParity.spec.ts).
+  it('reproduces loss and loss_items within 1e-5 relative', async () => {
+    const checks = await lossValueChecks(ref, LOSS_TOL.cpu);
+    expect(checks).toHaveLength(4);
+    expect(failedChecks(checks)).toEqual([]);
   });
 
-  it('reproduces dLoss/dPred', () => {
-    // Criterion per level: |got - want| <= 1e-4 * |want| + 1e-6 * max|want|. The absolute floor (1e-6 of the
-    // level's largest gradient) only matters for entries 6 orders of magnitude below it.
-    const preds = loadPreds();
-    const grads = tf.grads((...ps: tf.Tensor[]) => computeLoss(ps, targets, opts()).loss)(preds);
-    grads.forEach((g, i) => {
-      const got = tf.tidy(() => tf.transpose(g, TO_UPSTREAM)).dataSync();
-      const want = ref.grad_wrt_pred[i].data;
-      expect(got.length).toBe(want.length);
-      const maxRef = Math.max(...want.map(Math.abs));
-      let worst = 0;
-      for (let k = 0; k < want.length; k++) {
-        const excess = Math.abs(got[k] - want[k]) / (1e-4 * Math.abs(want[k]) + 1e-6 * maxRef);
-        worst = Math.max(worst, excess);
-      }
-      expect(worst, `level ${i}: worst error / tolerance`).toBeLessThanOrEqual(1);
-    });
-    tf.dispose([...preds, ...grads]);
+  it('reproduces dLoss/dPred', async () => {
+    // Per level: |got - want| <= 1e-4 * |want| + 1e-6 * max|want|.
+    const checks = await lossGradChecks(ref, LOSS_TOL.cpu);
+    expect(checks).toHaveLength(3);
+    expect(failedChecks(checks)).toEqual([]);
   });
 
   it('the reference batch has duplicate cells with different boxes, so the loss test checks "last write wins"', () => {

@@ -6,7 +6,7 @@ import { Panel } from '../Panel';
 import { unpackCommand } from '../progressText';
 import { saveStream } from '../saveStream';
 import { useStudio } from '../store';
-import { currentTrainConfig } from '../store/trainConfig';
+import { currentTrainConfig, currentWeightsSource } from '../store/trainConfig';
 import { trainerClient } from '../trainerClient';
 import { useSettingProblems } from '../useSettingProblems';
 
@@ -30,7 +30,7 @@ export function BundlePanel() {
     setState({ kind: 'writing', done: 0, total: 0 });
     try {
       const b = await trainerClient().bundle(
-        { datasetId: s.selectedDatasetId, config: currentTrainConfig(s), gpus, ...(s.weights ? { weights: s.weights } : {}) },
+        { datasetId: s.selectedDatasetId, config: currentTrainConfig(s), gpus, ...currentWeightsSource(s) },
         (done, total) => setState({ kind: 'writing', done, total }),
       );
       try {

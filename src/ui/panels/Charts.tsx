@@ -1,9 +1,11 @@
 // Live charts of the run: train loss per batch (the epoch's running mean, as upstream's progress bar shows it),
-// train and val loss per epoch, P / R / mAP per epoch, and the three learning rates (warmup visible).
+// train and val loss per epoch, P / R / mAP per epoch, the three learning rates (warmup visible), and past runs ticked
+// for comparison beside this one.
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { EpochRow } from '../../core/train/results';
 import { useStudio } from '../store';
+import { CompareRuns } from './compare/CompareRuns';
 import { ValAnalyticsPanel } from './run/ValAnalyticsPanel';
 
 interface Series {
@@ -89,6 +91,7 @@ export function Charts() {
           empty={`Epoch losses ${AFTER_EPOCH}`} series={EPOCH_LOSS_SERIES} />
         <Chart title="Learning rate (3 parameter groups)" testId="chart-lr" data={lr} xLabel="epochs" empty="appears with the first batch" series={LR_SERIES} />
       </div>
+      <CompareRuns />
       <ValAnalyticsPanel />
     </section>
   );

@@ -1,5 +1,6 @@
 // Hyperparameters: every key of upstream's hyp.yaml as a slider over its evolve range plus an exact number field,
-// grouped, with the yaml's comment; presets scratch-low/med/high, reset, and hyp.yaml import / export.
+// grouped, with the yaml's comment; presets scratch-low/med/high, reset, and hyp.yaml import / export; and a preview
+// of the training samples the augmentation settings make.
 import { useRef, useState } from 'react';
 import { EVOLVE_META } from '../../core/config/evolveMeta';
 import { hypValueProblem, parseHypYaml, writeHypYaml } from '../../core/config/hypYaml';
@@ -7,6 +8,7 @@ import { HYP_COMMENTS, HYP_PRESET_NAMES, hypPreset, isHypPresetName, type HypKey
 import { downloadBlob } from '../downloads';
 import { Panel } from '../Panel';
 import { useStudio } from '../store';
+import { AugPreview } from './hyp/AugPreview';
 
 const GROUPS: { title: string; keys: HypKey[] }[] = [
   { title: 'Optimisation', keys: ['lr0', 'lrf', 'momentum', 'weight_decay', 'warmup_epochs', 'warmup_momentum', 'warmup_bias_lr'] },
@@ -91,6 +93,7 @@ export function HypPanel() {
       </div>
       <small>scratch-low suits yolov5n/s, med yolov5m, high yolov5l/x. A dot marks a value changed from the preset.</small>
       {importError && <p className="notice error">{importError}</p>}
+      <AugPreview />
       <details>
         <summary>Show all {GROUPS.reduce((n, g) => n + g.keys.length, 0)} hyperparameters</summary>
         {GROUPS.map((g) => (

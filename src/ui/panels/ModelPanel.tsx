@@ -1,7 +1,12 @@
-// Step 2: which YOLOv5 to train, from scratch or starting from a dropped .pt (transfer learning).
+// Step 2: which YOLOv5 to train (a built-in size or a custom upstream-format yaml), from scratch or starting from a
+// dropped .pt or a stored run's checkpoint (transfer learning).
 import { MODEL_NAMES, type ModelName } from '../../core/model/configs';
+import { customYamlName } from '../../protocol/modelSetup';
 import { Panel } from '../Panel';
 import { useStudio } from '../store';
+import { CustomModelEditor } from './model/CustomModelEditor';
+import { builtinYamlText } from './model/modelYamlText';
+import { StartFrom } from './model/StartFrom';
 
 /** Upstream's README sizes (80 classes): what a newcomer weighs the choice by. */
 const MODEL_NOTES: Record<ModelName, string> = {
@@ -12,46 +17,50 @@ const MODEL_NOTES: Record<ModelName, string> = {
   yolov5x: 'extra large, 86.7M parameters: needs a real GPU',
 };
 
+const CUSTOM = 'custom';
+
 export function ModelPanel() {
   const model = useStudio((s) => s.model);
-  const weights = useStudio((s) => s.weights);
+  const custom = useStudio((s) => s.customModel);
+  const fromWeights = useStudio((s) => s.weights !== null || s.storedWeights !== null);
   const freeze = useStudio((s) => s.options.freeze);
   const training = useStudio((s) => s.view?.live ?? false);
-  const { setModel, setWeights, setOption } = useStudio.getState();
+  const { setModel, setCustomModel, setOption } = useStudio.getState();
+
+  const chooseArchitecture = (v: string) => {
+    if (v !== CUSTOM) {
+      setCustomModel(null);
+      setModel(v as ModelName);
+    } else if (!custom) {
+      // Start editing from the size chosen so far, as upstream users copy models/yolov5n.yaml.
+      setCustomModel({ name: customYamlName(`${model}-custom`), text: builtinYamlText(model) });
+    }
+  };
+  const hint = custom
+    ? fromWeights
+      ? 'your yaml; matching layers of the checkpoint are copied into it (upstream --cfg with --weights)'
+      : 'your yaml, trained from scratch (upstream --cfg)'
+    : fromWeights
+      ? "taken from the checkpoint (its own yaml): choose 'custom yaml' to train another architecture from it"
+      : MODEL_NOTES[model];
+
   return (
     <Panel title="Model" step={2} testId="panel-model">
       <div className="form-grid">
         <label htmlFor="model">Architecture</label>
-        <select id="model" value={model} disabled={training || weights !== null} onChange={(e) => setModel(e.target.value as ModelName)}>
-          {MODEL_NAMES.map((m) => <option key={m} value={m}>{m}</option>)}
+        <select
+          id="model" value={custom ? CUSTOM : model} disabled={training}
+          onChange={(e) => chooseArchitecture(e.target.value)}
+        >
+          {fromWeights && !custom
+            ? <option value={model}>the checkpoint's own</option>
+            : MODEL_NAMES.map((m) => <option key={m} value={m}>{m}</option>)}
+          <option value={CUSTOM}>custom yaml…</option>
         </select>
-        <div className="hint">{weights ? 'taken from the .pt file' : MODEL_NOTES[model]}</div>
+        <div className="hint">{hint}</div>
+        <CustomModelEditor disabled={training} />
 
-        <label htmlFor="weights">Start from</label>
-        <div className="row">
-          {weights ? (
-            <>
-              <span title={weights.name}>{weights.name}</span>
-              <button className="link" disabled={training} onClick={() => setWeights(null)}>use scratch</button>
-            </>
-          ) : (
-            <>
-              <span>scratch (random weights)</span>
-              <label className="link" style={{ color: 'var(--accent)', cursor: 'pointer' }}>
-                or a .pt…
-                <input
-                  id="weights" type="file" accept=".pt" hidden disabled={training}
-                  onChange={(e) => setWeights(e.target.files?.[0] ?? null)}
-                />
-              </label>
-            </>
-          )}
-        </div>
-        <div className="hint">
-          {weights
-            ? 'Matching layers are copied from the file (the log says how many); the detection head is rebuilt for your classes.'
-            : 'A YOLOv5 .pt (e.g. upstream yolov5n.pt) trains much faster than scratch.'}
-        </div>
+        <StartFrom disabled={training} />
 
         <label htmlFor="freeze">Freeze</label>
         <select
@@ -61,7 +70,7 @@ export function ModelPanel() {
           <option value="0">nothing (train all layers)</option>
           <option value="10">backbone (layers 0-9)</option>
         </select>
-        <div className="hint">Freezing the backbone only makes sense when starting from a .pt.</div>
+        <div className="hint">Freezing the backbone only makes sense when starting from a checkpoint.</div>
       </div>
     </Panel>
   );

@@ -1,16 +1,21 @@
-// Past runs kept in this browser: open one to see its charts and files, resume one a reload or crash interrupted,
-// delete what is no longer needed; and bring in a run trained by upstream YOLOv5 elsewhere.
+// Past runs kept in this browser: open one to see its charts and files, tick some to compare them on the charts,
+// resume one a reload or crash interrupted, see what each takes in storage and delete (or prune the checkpoints of)
+// what is no longer needed; and bring in a run trained by upstream YOLOv5 elsewhere.
 import { Panel } from '../Panel';
 import { useStudio } from '../store';
 import { RunImport } from './RunImport';
+import { RunStorage } from './runs/RunStorage';
+import { StorageSummary } from './runs/StorageSummary';
 
 export function RunsPanel() {
   const runs = useStudio((s) => s.runs);
   const view = useStudio((s) => s.view);
+  const compareIds = useStudio((s) => s.compareIds);
   const live = view?.live ?? false;
-  const { openRun, resumeRun, deleteRun } = useStudio.getState();
+  const { openRun, resumeRun, deleteRun, toggleCompare } = useStudio.getState();
   return (
     <Panel title="Runs in this browser" testId="panel-runs">
+      <StorageSummary />
       {!runs.length && <p className="muted">No runs yet: train one, or import one trained elsewhere.</p>}
       <ul className="list">
         {[...runs].reverse().map((r) => (
@@ -22,15 +27,22 @@ export function RunsPanel() {
                 {r.lastEpoch >= 0 ? `${r.lastEpoch + 1} epoch${r.lastEpoch ? 's' : ''} done` : 'no epoch finished'}
                 {r.epochs ? ` of ${r.epochs}` : ''} · {new Date(r.createdAt).toLocaleString()}
               </small>
-              {r.note && r.status === 'failed' && <div><small className="muted">{r.note}</small></div>}
+              {r.note && (r.status === 'failed' || r.status === 'interrupted') && <div><small className="muted" data-testid="run-note">{r.note}</small></div>}
+              <RunStorage runId={r.id} />
             </div>
+            {view?.runId !== r.id && r.lastEpoch >= 0 && (
+              <label className="compare-toggle" title="Draw this run's per-epoch curves beside the current run's">
+                <input type="checkbox" data-testid="compare-run" checked={compareIds.includes(r.id)}
+                  onChange={() => void toggleCompare(r.id)} /> compare
+              </label>
+            )}
             {r.resumeEpoch !== undefined && (
               <button className="primary" disabled={live} data-testid="resume-run" onClick={() => void resumeRun(r.id)}>
                 Resume from epoch {r.resumeEpoch + 1}
               </button>
             )}
             <button disabled={live || view?.runId === r.id} onClick={() => void openRun(r.id)}>Open</button>
-            <button className="danger" disabled={live && view?.runId === r.id}
+            <button className="danger" data-testid="delete-run" disabled={live && view?.runId === r.id}
               onClick={() => confirm(`Delete run "${r.name}" with its checkpoints?`) && void deleteRun(r.id)}>
               Delete
             </button>

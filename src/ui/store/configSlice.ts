@@ -1,5 +1,6 @@
 // What the next run trains: model, starting weights, hyperparameters (a preset plus the user's edits) and the
-// train options. Persisted in localStorage (store/index.ts), except the dropped .pt.
+// train options. Persisted in localStorage (store/index.ts), except the starting weights (a dropped .pt is a File;
+// a stored checkpoint may be deleted meanwhile).
 import { hypPreset, isHypPresetName, type Hyp } from '../../core/config/hyps';
 import type { StudioOptions } from '../../protocol/messages';
 import type { ConfigSlice, Slice } from './types';
@@ -30,11 +31,22 @@ export const DEFAULT_PRESET = 'scratch-low';
 export const createConfigSlice: Slice<ConfigSlice> = (set, get) => ({
   model: 'yolov5n',
   weights: null,
+  storedWeights: null,
+  customModel: null,
+  modelCheck: null,
   hypPreset: DEFAULT_PRESET,
   hyp: hypPreset(DEFAULT_PRESET),
   options: { ...DEFAULT_OPTIONS },
   setModel: (model) => set({ model }),
-  setWeights: (weights) => set({ weights }),
+  setWeights: (weights) => set(weights ? { weights, storedWeights: null } : { weights }),
+  setStoredWeights: (storedWeights) => set(storedWeights ? { storedWeights, weights: null } : { storedWeights }),
+  setCustomModel: (customModel) => {
+    const old = get().customModel;
+    set(customModel?.text === old?.text ? { customModel } : { customModel, modelCheck: null });
+  },
+  setModelCheck: (text, check) => {
+    if (get().customModel?.text === text) set({ modelCheck: { text, check } });
+  },
   setHyp: (key, value) => {
     const hyp: Hyp = { ...get().hyp };
     if (value === undefined) delete hyp[key];

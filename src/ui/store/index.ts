@@ -3,9 +3,11 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { createBackendSlice } from './backendSlice';
+import { createCompareSlice } from './compareSlice';
 import { createConfigSlice } from './configSlice';
 import { createDatasetsSlice } from './datasetsSlice';
 import { createRunSlice } from './runSlice';
+import { createStorageSlice } from './storageSlice';
 import type { Studio } from './types';
 
 export const useStudio = create<Studio>()(
@@ -15,13 +17,15 @@ export const useStudio = create<Studio>()(
       ...createDatasetsSlice(...a),
       ...createConfigSlice(...a),
       ...createRunSlice(...a),
+      ...createStorageSlice(...a),
+      ...createCompareSlice(...a),
     }),
     {
       name: 'yolo-studio:settings',
       version: 1,
       storage: createJSONStorage(() => localStorage),
       partialize: (s) => ({
-        model: s.model, hypPreset: s.hypPreset, hyp: s.hyp, options: s.options, backendPref: s.backendPref,
+        model: s.model, customModel: s.customModel, hypPreset: s.hypPreset, hyp: s.hyp, options: s.options, backendPref: s.backendPref,
         selectedDatasetId: s.selectedDatasetId,
       }),
       // Options saved by an older version may lack newer keys: keep the defaults for those.

@@ -50,4 +50,13 @@ describe('run view reducer', () => {
     expect(v.live).toBe(false);
     expect(v.logs.at(-1)?.text).toBe('TrainSetupError [batch_too_large]: batch size 99 is larger');
   });
+
+  it('a lost GPU device ends the run as interrupted (resumable), with the error shown', () => {
+    const v = applyRunMessage(emptyView('run-1', 'exp1', true), {
+      type: 'error', runId: 'run-1', error: { name: 'GpuDeviceLostError', message: 'the GPU device was lost: gone (unknown)', code: 'device_lost' },
+    });
+    expect(v.phase).toBe('interrupted');
+    expect(v.live).toBe(false);
+    expect(v.error?.code).toBe('device_lost');
+  });
 });

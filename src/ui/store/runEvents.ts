@@ -60,7 +60,8 @@ export function applyRunMessage(view: RunView, msg: RunMessage): RunView {
     }
     case 'error':
       return {
-        ...view, phase: 'failed', live: false, error: msg.error,
+        // A lost GPU device leaves the run resumable (worker/deviceLoss.ts): interrupted, not failed.
+        ...view, phase: msg.error.code === 'device_lost' ? 'interrupted' : 'failed', live: false, error: msg.error,
         logs: log(view, 'error', `${msg.error.name} [${msg.error.code}]: ${msg.error.message}`),
       };
     default:

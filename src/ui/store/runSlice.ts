@@ -7,7 +7,8 @@ import { runLockName, type TrainConfig } from '../../protocol/messages';
 import { deleteRun, getRun, listCheckpoints, listRuns, readEpochMetrics, updateRun, type RunSummary } from '../../storage';
 import { studioDb } from '../db';
 import { applyRunMessage } from './runEvents';
-import { currentTrainConfig } from './trainConfig';
+import { storedValidation } from './runHistory';
+import { currentTrainConfig, currentWeightsSource, modelLabel } from './trainConfig';
 import type { RunListEntry, RunSlice, RunView, Slice } from './types';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -77,11 +78,11 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => {
       if (!s.selectedDatasetId || s.view?.live) return;
       const dataset = s.datasets.find((d) => d.id === s.selectedDatasetId);
       const runId = newRunId();
-      const name = `exp${s.runs.length + 1} · ${s.weights ? s.weights.name : s.model} · ${dataset?.name ?? 'dataset'}`;
+      const name = `exp${s.runs.length + 1} · ${modelLabel(s)} · ${dataset?.name ?? 'dataset'}`;
       const config = currentTrainConfig(s);
       set({ view: { ...emptyView(runId, name, true), epochs: s.options.epochs } });
       trainerClient().start({
-        runId, name, datasetId: s.selectedDatasetId, config, backend: s.backendPref, ...(s.weights ? { weights: s.weights } : {}),
+        runId, name, datasetId: s.selectedDatasetId, config, backend: s.backendPref, ...currentWeightsSource(s),
       });
     },
 
@@ -98,6 +99,7 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => {
       const view = emptyView(runId, record.name, true);
       view.rows = (await readEpochMetrics(studioDb(), runId)).map(fromStoredRow);
       view.epochs = config.options.epochs;
+      Object.assign(view, await storedValidation(runId)); // shown until the resumed run's first validation
       set({ view });
       trainerClient().start({
         runId, name: record.name, datasetId: record.datasetId ?? '', config, backend: get().backendPref, resume: true,
@@ -113,6 +115,7 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => {
         view.rows = (await readEpochMetrics(studioDb(), runId)).map(fromStoredRow);
         view.epochs = (record.config as TrainConfig).options.epochs;
         view.epoch = Math.max(0, record.lastEpoch);
+        Object.assign(view, await storedValidation(runId));
         if (record.note) view.logs = [{ level: record.status === 'failed' ? 'error' : 'info', text: record.note }];
         set({ view });
         await get().refreshCheckpoints();

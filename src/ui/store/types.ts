@@ -7,8 +7,9 @@ import type { EpochRow } from '../../core/train/results';
 import type {
   BackendPreference, ClassMetrics, DroppedFile, ImportPhase, ImportSummary, PlainError, RunState, StudioOptions,
 } from '../../protocol/messages';
-import type { CheckpointEntry, DatasetSummary, RunStatus, RunSummary } from '../../storage';
+import type { CheckpointEntry, DatasetSummary, RunStatus, RunSummary, StorageEstimate, StudioUsage } from '../../storage';
 import type { ValAnalytics } from '../../protocol/valAnalytics';
+import type { ModelYamlCheck, StoredWeightsRef } from '../../protocol/modelSetup';
 import type { ReadyInfo } from '../trainerClient';
 
 export type BackendStatus = { kind: 'starting' } | { kind: 'ready'; info: ReadyInfo } | { kind: 'failed'; message: string };
@@ -39,15 +40,34 @@ export interface DatasetsSlice {
   deleteDataset: (id: string) => Promise<void>;
 }
 
+/** A custom upstream-format model yaml: the name it is shown and shipped under, and its text. */
+export interface CustomModel {
+  name: string;
+  text: string;
+}
+
+/** A stored checkpoint to start from, with its run's name for the panel and the run's config. */
+export type StoredWeights = StoredWeightsRef & { runName: string };
+
 export interface ConfigSlice {
   model: ModelName;
   /** A dropped .pt to start from (not persisted across reloads: it is a File). */
   weights: File | null;
+  /** Or a stored checkpoint to start from (the worker reads it from IndexedDB); one of the two at most. */
+  storedWeights: StoredWeights | null;
+  /** A custom model yaml used as the architecture instead of `model` (persisted). */
+  customModel: CustomModel | null;
+  /** The worker's check of customModel's text; null while it runs (or without a custom model). */
+  modelCheck: { text: string; check: ModelYamlCheck } | null;
   hypPreset: string;
   hyp: Hyp;
   options: StudioOptions;
   setModel: (m: ModelName) => void;
   setWeights: (f: File | null) => void;
+  setStoredWeights: (w: StoredWeights | null) => void;
+  setCustomModel: (m: CustomModel | null) => void;
+  /** Records a check; ignored unless it is of the current custom text (an older, slower check may come late). */
+  setModelCheck: (text: string, check: ModelYamlCheck) => void;
   setHyp: (key: keyof Hyp, value: number | undefined) => void;
   applyPreset: (name: string) => void;
   importHyp: (hyp: Hyp, fileName: string) => void;
@@ -90,7 +110,7 @@ export interface RunView {
   lr: LrPoint[];
   rows: EpochRow[];
   perClass: ClassMetrics[];
-  /** The last validation's confusion matrix, curves and gallery (live runs only: not stored with the run). */
+  /** The last validation's confusion matrix, curves and gallery (stored with the run: a past run shows its own). */
   analytics?: ValAnalytics;
   checkpoints: CheckpointEntry[];
   logs: { level: 'info' | 'warning' | 'error'; text: string }[];
@@ -117,5 +137,32 @@ export interface RunSlice {
   refreshCheckpoints: () => Promise<void>;
 }
 
-export type Studio = BackendSlice & DatasetsSlice & ConfigSlice & RunSlice;
+/** What the studio keeps in this browser and how much room it takes; pruning checkpoints (storageSlice.ts). */
+export interface StorageSlice {
+  storage: {
+    /** The studio's own data per run and dataset; null until first read. */
+    usage: StudioUsage | null;
+    /** navigator.storage.estimate() of the whole origin, null where the browser gives none. */
+    estimate: StorageEstimate | null;
+    /** Whether the browser keeps the data under storage pressure; undefined while unknown. */
+    persisted: boolean | undefined;
+    error: string | null;
+  };
+  /** First run: ask for persistent storage once (the answer is remembered), then read the numbers. */
+  initStorageCare: () => Promise<void>;
+  refreshStorage: () => Promise<void>;
+  pruneEpochCheckpoints: (runId: string) => Promise<void>;
+  deleteCheckpoint: (runId: string, entryId: string) => Promise<void>;
+}
+
+/** Past runs ticked in the runs list, drawn beside the current run on the compare chart (compareSlice.ts). */
+export interface CompareSlice {
+  /** Run ids in the order they were ticked (their colours follow it). */
+  compareIds: string[];
+  /** Their stored per-epoch rows. */
+  compareRows: Record<string, EpochRow[]>;
+  toggleCompare: (runId: string) => Promise<void>;
+}
+
+export type Studio = BackendSlice & DatasetsSlice & ConfigSlice & RunSlice & StorageSlice & CompareSlice;
 export type Slice<T> = StateCreator<Studio, [['zustand/persist', unknown]], [], T>;

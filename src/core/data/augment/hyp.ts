@@ -7,7 +7,9 @@ import { DataConfigError } from '../errors';
 export type AugmentHyp = Pick<Hyp, 'hsv_h' | 'hsv_s' | 'hsv_v' | 'degrees' | 'translate' | 'scale' | 'shear' | 'perspective'
   | 'flipud' | 'fliplr' | 'mosaic' | 'mixup'> & Partial<Pick<Hyp, 'copy_paste'>>;
 
-const KEYS = ['hsv_h', 'hsv_s', 'hsv_v', 'degrees', 'translate', 'scale', 'shear', 'perspective', 'flipud', 'fliplr', 'mosaic', 'mixup'] as const;
+/** The hyperparameter keys the augmentation reads (checked by checkAugmentHyp). */
+export const AUGMENT_HYP_KEYS = ['hsv_h', 'hsv_s', 'hsv_v', 'degrees', 'translate', 'scale', 'shear', 'perspective', 'flipud', 'fliplr', 'mosaic', 'mixup'] as const;
+const KEYS = AUGMENT_HYP_KEYS;
 const PROBABILITIES = new Set(['flipud', 'fliplr', 'mosaic', 'mixup']);
 
 /** Throws DataConfigError (code bad_hyp) naming the key when a value is missing, not finite, negative or (for a probability) above 1. */

@@ -74,19 +74,20 @@ export function drawTile(
   }
   ctx.lineWidth = 2;
   ctx.font = '11px system-ui, sans-serif';
-  for (const b of boxes.preds) {
-    const color = style.color(b.cls);
-    ctx.strokeStyle = color;
-    ctx.strokeRect(b.x, b.y, b.w, b.h);
-    const text = `${style.names[b.cls] ?? b.cls} ${(b.conf ?? 0).toFixed(2)}`;
-    const tw = ctx.measureText(text).width + 4;
-    // The label sits above the box, or inside it when the box touches the top edge.
-    const ty = b.y >= 13 ? b.y - 13 : b.y;
-    ctx.fillStyle = color;
-    ctx.fillRect(b.x, ty, tw, 13);
-    ctx.fillStyle = '#fff';
-    ctx.fillText(text, b.x + 2, ty + 10);
-  }
+  for (const b of boxes.preds) labelledBox(ctx, b, `${style.names[b.cls] ?? b.cls} ${(b.conf ?? 0).toFixed(2)}`, style.color(b.cls));
+}
+
+/** A solid box in `color` with `text` on a label of that colour (line width and font as the caller set them). */
+export function labelledBox(ctx: TileContext, b: { x: number; y: number; w: number; h: number }, text: string, color: string): void {
+  ctx.strokeStyle = color;
+  ctx.strokeRect(b.x, b.y, b.w, b.h);
+  const tw = ctx.measureText(text).width + 4;
+  // The label sits above the box, or inside it when the box touches the top edge.
+  const ty = b.y >= 13 ? b.y - 13 : b.y;
+  ctx.fillStyle = color;
+  ctx.fillRect(b.x, ty, tw, 13);
+  ctx.fillStyle = '#fff';
+  ctx.fillText(text, b.x + 2, ty + 10);
 }
 
 /** A tile's caption: counts, and the best confidence when nothing passes the threshold (an early model's usual case). */
