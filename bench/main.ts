@@ -78,13 +78,14 @@ async function valSection(results: Record<string, unknown>) {
 }
 
 // WebGPU in Chromium (bench/webgpuStep.ts): stock tfjs kernels vs ours per step, and the per-layer conv table.
-// --img / --batch / --model pick one case (real GPUs: larger); default: SwiftShader-sized shapes.
+// --img / --batch / --model pick one case (real GPUs: larger); default: SwiftShader-sized shapes. --no-fused-bn: the
+// "ours" side without the fused train-mode BN + SiLU kernels (what they add on top of the others).
 async function webgpuSection(results: Record<string, unknown>) {
   const model = (arg('model') ?? 'yolov5n') as 'yolov5n' | 'yolov5s';
   const iters = Number(arg('iters') ?? 3);
   const one = arg('img') !== undefined || arg('batch') !== undefined;
   const cases = (one ? [[Number(arg('img') ?? 128), Number(arg('batch') ?? 2)]] : [[64, 2], [128, 2]])
-    .map(([img, batch]) => ({ model, img, batch, iters, warmup: 1 }));
+    .map(([img, batch]) => ({ model, img, batch, iters, warmup: 1, fusedBnSilu: !process.argv.includes('--no-fused-bn') }));
   try {
     results.webgpu = await benchWebGpu({ cases, layers: cases[cases.length - 1] });
   } catch (err) {

@@ -56,7 +56,8 @@ const ratio = (a: number, b: number) => (b > 0 ? `${f(a / b, 2)}x` : '-');
 
 function printStep(r: StepResult): void {
   const { stock: s, ours: o } = r;
-  console.log(`\nwebgpu training step: ${r.model} img ${r.img} batch ${r.batch} (${r.adapter}; timestamp-query ${r.timestampQuery ? 'yes' : 'no'})`);
+  console.log(`\nwebgpu training step: ${r.model} img ${r.img} batch ${r.batch} (${r.adapter}; timestamp-query ${r.timestampQuery ? 'yes' : 'no'})`
+    + (r.fusedBnSilu === false ? '; ours without the fused BN + SiLU' : ''));
   console.log('  forward + loss + backward + clip + SGD nesterov + EMA; medians over timed steps after warm-up');
   const row = (name: string, a: string, b: string, rt: string) => console.log(`  ${name.padEnd(30)}${a.padStart(12)}${b.padStart(12)}${rt.padStart(10)}`);
   row('', 'stock', 'ours', 'stock/ours');

@@ -5,6 +5,8 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { initBackend } from '../../src/backend/select';
 import { FLAT_GATHER, FLAT_SCATTER } from '../../src/core/optim/flat';
 import { checkFilterGrad, checkFlatCopy } from './check';
+import { checkBnSilu } from './checkBnSilu';
+import { checkBnSiluParity } from './checkBnSiluParity';
 import { installCounters } from './counters';
 import { layerBench } from './layerBench';
 import type { BenchWindow } from './protocol';
@@ -35,4 +37,12 @@ w.checkFlatCopy = async () => {
   await checkFlatCopy();
   // Registered by initBackend (installWebGpuFixes): else the round trip above went through tf.concat / tf.split.
   return tf.getKernel(FLAT_GATHER, 'webgpu') !== undefined && tf.getKernel(FLAT_SCATTER, 'webgpu') !== undefined;
+};
+w.checkBnSilu = async (cases) => {
+  await ready;
+  return checkBnSilu(cases);
+};
+w.checkBnSiluParity = async () => {
+  await ready;
+  return checkBnSiluParity();
 };

@@ -7,6 +7,8 @@ export interface StepRequest {
   batch: number;
   iters: number;
   warmup: number;
+  /** false: the "ours" side runs without the fused train-mode BN + SiLU kernels (to isolate what they change). */
+  fusedBnSilu?: boolean;
 }
 
 /** Totals over one training step, by kernel name, from tf.profile (timestamp queries per program). */
@@ -85,10 +87,63 @@ export interface CheckResult {
   pad5MaxAbsDiff: number;
 }
 
+/** y (B, H, W, C) with values uniform in offset ± spread. */
+export interface BnSiluCase {
+  shape: [number, number, number, number];
+  offset: number;
+  spread: number;
+}
+
+/** Per compared tensor: max |got − ref|, max |ref|, and max |got − ref| / max(|ref|, 1e-3) element-wise. */
+export type Errors = Record<string, { maxAbsDiff: number; maxAbsRef: number; maxRelDiff: number }>;
+
+export interface BnSiluCheck extends BnSiluCase {
+  /** out, mean, variance, dy, dgamma, dbeta: fused op on webgpu vs autodiff of the written-out ops on cpu. */
+  errors: Errors;
+  /** Max |statistic − float64 two-pass statistic| of each backend. */
+  stats64: Record<'cpu' | 'webgpu', { mean: number; variance: number }>;
+}
+
+export interface ConvBlockCheck {
+  x: number[];
+  co: number;
+  /** out, dx, dweight, dgamma, dbeta, runningMean, runningVar of one Conv block (3x3/2), webgpu vs cpu. */
+  errors: Errors;
+  /** The same with the fused kernels unregistered (webgpu autodiff path). */
+  stockErrors: Errors;
+  /** Dispatches recorded by that block's forward + backward (and the loss around it) on webgpu. */
+  dispatches: { fused: number; stock: number };
+}
+
+export interface BnSiluResult {
+  /** Conv blocks take the fused path on webgpu after initBackend. */
+  active: boolean;
+  cases: BnSiluCheck[];
+  conv: ConvBlockCheck;
+}
+
+export interface ParitySummary {
+  count: number;
+  /** Failed checks, spelled out (empty when everything is within the cpu / wasm tests' tolerances). */
+  failed: string[];
+  /** The check closest to its tolerance (ratio = error / tolerance, passes at <= 1). */
+  worst: { name: string; ratio: number };
+  picked: { name: string; ratio: number }[];
+}
+
+/** Upstream parity of yolov5n's train forward and gradients on webgpu, with and without the fused BN + SiLU. */
+export interface ParityRun {
+  active: boolean;
+  fused: ParitySummary;
+  stock: ParitySummary;
+}
+
 export interface BenchWindow {
   runStepBench(req: StepRequest): Promise<StepResult>;
   runLayerBench(req: StepRequest): Promise<LayerResult>;
   checkFilterGrad(cases: FilterCase[]): Promise<CheckResult>;
   /** Throws unless odd-sized pieces come back bit for bit through flat gather/scatter; true when our copy kernels did it. */
   checkFlatCopy(): Promise<boolean>;
+  checkBnSilu(cases: BnSiluCase[]): Promise<BnSiluResult>;
+  checkBnSiluParity(): Promise<ParityRun>;
 }

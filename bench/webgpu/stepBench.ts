@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { installWebGpuFixes, uninstallWebGpuFixes } from '../../src/backend/fixes/webgpu';
+import { uninstallWebGpuBnSilu } from '../../src/backend/fixes/webgpuBnSilu';
 import { installWebGpuFlatCopy, uninstallWebGpuFlatCopy } from '../../src/backend/fixes/webgpuFlatCopy';
 import { scaleHyp, type LossHyp } from '../../src/core/loss';
 import { buildModel, modelConfig, type YoloModel } from '../../src/core/model';
@@ -91,6 +92,7 @@ async function measure(req: StepRequest, kernels: 'stock' | 'ours'): Promise<Ste
     installWebGpuFixes();
     installWebGpuFlatCopy();
     await checkFlatCopy();
+    if (req.fusedBnSilu === false) uninstallWebGpuBnSilu();
   } else {
     uninstallWebGpuFixes();
     uninstallWebGpuFlatCopy();

@@ -1,6 +1,7 @@
 // Our WebGPU kernels (issue 7: training speed). Installed by select.ts right after tfjs-backend-webgpu is imported:
 // that import registers the package's kernels, so anything registered before it would be overwritten.
 import { installFix, restoreStock, type KernelFix } from './kernelFix';
+import { installWebGpuBnSilu, uninstallWebGpuBnSilu } from './webgpuBnSilu';
 import { webgpuConv2DBackpropFilterFix } from './webgpuConv2DBackpropFilter';
 import { installWebGpuFlatCopy, uninstallWebGpuFlatCopy } from './webgpuFlatCopy';
 import { webgpuPadFix } from './webgpuPad';
@@ -16,10 +17,12 @@ export const WEBGPU_SPEED_FIXES: readonly KernelFix[] = [webgpuConv2DBackpropFil
 export function installWebGpuFixes(): void {
   for (const fix of WEBGPU_FIXES) installFix(fix);
   installWebGpuFlatCopy(); // the multi-tensor optimizer's gather/scatter as buffer copies (no stock kernel to replace)
+  installWebGpuBnSilu(); // Conv blocks' train-mode BN + SiLU in 2-3 programs each way (core/model/bnSilu.ts)
 }
 
 /** Back to tfjs's own speed-path kernels (correctness fixes stay), so a benchmark can time stock and ours in one page. */
 export function uninstallWebGpuFixes(): void {
   for (const fix of WEBGPU_SPEED_FIXES) restoreStock(fix);
   uninstallWebGpuFlatCopy();
+  uninstallWebGpuBnSilu();
 }

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FLAT_GATHER, FLAT_SCATTER, type FlatScatterAttrs } from '../../core/optim/flat';
 
 /** The parts of WebGPUBackend 4.22 a copy needs (all public-by-convention members of its class). */
-interface Internals {
+export interface Internals {
   tensorMap: { get(id: object): { resource: unknown } };
   uploadToGPU(id: object): void;
   ensureCommandEncoderReady(): void;
@@ -24,8 +24,8 @@ function gpuBuffer(b: Internals, t: tf.TensorInfo): GPUBuffer {
   return res;
 }
 
-/** Records dst[dstOff..] = src[srcOff..] for `n` float32 elements. */
-function copy(b: Internals, src: tf.TensorInfo, srcOff: number, dst: tf.TensorInfo, dstOff: number, n: number): void {
+/** Records dst[dstOff..] = src[srcOff..] for `n` float32 elements (a buffer copy between compute passes). */
+export function copy(b: Internals, src: tf.TensorInfo, srcOff: number, dst: tf.TensorInfo, dstOff: number, n: number): void {
   if (n === 0) return;
   const s = gpuBuffer(b, src);
   const d = gpuBuffer(b, dst);

@@ -1,6 +1,7 @@
 // YOLOv5's building blocks on tfjs, NHWC. Names follow the paper/upstream (cv1, cv2, m) so that state_dict keys
 // come out identical: `${prefix}.cv1.conv.weight`.
 import * as tf from '@tensorflow/tfjs';
+import { bnSiluTrain, fusedBnSiluActive } from './bnSilu';
 import type { Registry } from './registry';
 
 export const BN_EPS = 1e-3;
@@ -73,6 +74,12 @@ export class Conv implements Block {
 
   apply(x: tf.Tensor4D, train: boolean): tf.Tensor4D {
     const y = tf.conv2d(x, this.weight as tf.Tensor4D, this.s, this.p);
+    if (train && fusedBnSiluActive()) {
+      // One op with its own gradient where the backend has fused kernels (webgpu); same statistics and update.
+      const { out, mean, variance } = bnSiluTrain(y, this.bn.weight as tf.Tensor1D, this.bn.bias as tf.Tensor1D, BN_EPS);
+      this.bn.updateRunning(mean, variance, y.shape[0] * y.shape[1] * y.shape[2]);
+      return out;
+    }
     const z = this.bn.apply(y, train);
     return tf.mul(z, tf.sigmoid(z)); // SiLU
   }
