@@ -22,12 +22,16 @@ export class Detect {
     });
   }
 
-  /** Upstream's _initialize_biases: objectness prior of ~8 objects per 640 image, class prior 0.6 / nc. */
+  /**
+   * Upstream's _initialize_biases: objectness prior of ~8 objects per 640 image, class prior 0.6 / nc. Rounded as
+   * torch does it: the stride is a float32 tensor (so 8 / (640 / s)^2 is a float32 before math.log), and adding a
+   * Python float to a float32 tensor adds it as a float32.
+   */
   initBiases(): void {
     this.biases.forEach((b, i) => {
       const data = b.dataSync().slice();
-      const obj = Math.log(8 / (640 / this.stride[i]) ** 2);
-      const cls = Math.log(0.6 / (this.nc - 0.99999));
+      const obj = Math.fround(Math.log(Math.fround(8 / Math.fround((640 / this.stride[i]) ** 2))));
+      const cls = Math.fround(Math.log(0.6 / (this.nc - 0.99999)));
       for (let a = 0; a < this.na; a++) {
         data[a * this.no + 4] += obj;
         for (let c = 0; c < this.nc; c++) data[a * this.no + 5 + c] += cls;

@@ -1,7 +1,7 @@
 // The model's tensors in upstream state_dict order, with the names, shapes and layouts PyTorch uses, so a
 // state_dict maps 1:1 in both directions.
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../rng';
+import { convBiasBound, convWeightBound, type TorchGenerator } from '../torchGenerator';
 
 export type EntryKind =
   | 'conv_weight' // stored HWIO here, OIHW upstream
@@ -24,24 +24,35 @@ export interface StateEntry {
 export class Registry {
   readonly entries: StateEntry[] = [];
 
-  constructor(private readonly rng: Rng) {}
+  constructor(private readonly gen: TorchGenerator) {}
 
-  /** PyTorch's default Conv2d init (kaiming_uniform with a=sqrt(5)): U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
+  /**
+   * PyTorch's default Conv2d init, kaiming_uniform(a=sqrt(5)): U(-b, b) with b = 1/sqrt(fan_in), drawn in
+   * torch's OIHW memory order from the shared generator (so the stream matches upstream's), stored HWIO.
+   */
   convWeight(name: string, cOut: number, cIn: number, k: number): tf.Variable {
-    const bound = 1 / Math.sqrt(cIn * k * k);
-    const data = new Float32Array(k * k * cIn * cOut);
-    for (let i = 0; i < data.length; i++) data[i] = this.rng.uniform(-bound, bound);
+    const bound = convWeightBound(cIn * k * k);
+    const oihw = new Float32Array(cOut * cIn * k * k);
+    this.gen.uniform(oihw, -bound, bound);
+    const data = new Float32Array(oihw.length);
+    for (let o = 0; o < cOut; o++) {
+      for (let i = 0; i < cIn; i++) {
+        for (let y = 0; y < k; y++) {
+          for (let x = 0; x < k; x++) data[((y * k + x) * cIn + i) * cOut + o] = oihw[((o * cIn + i) * k + y) * k + x];
+        }
+      }
+    }
     // Unnamed: tfjs variable names are global, and several models may live in one process.
     const v = ownVariable(tf.tensor4d(data, [k, k, cIn, cOut]), true);
     this.entries.push({ name, kind: 'conv_weight', torchShape: [cOut, cIn, k, k], variable: v });
     return v;
   }
 
-  /** Conv2d bias init: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), as PyTorch. */
+  /** Conv2d bias init: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), drawn right after its weight as torch does. */
   convBias(name: string, cOut: number, fanIn: number): tf.Variable {
-    const bound = 1 / Math.sqrt(fanIn);
+    const bound = convBiasBound(fanIn);
     const data = new Float32Array(cOut);
-    for (let i = 0; i < cOut; i++) data[i] = this.rng.uniform(-bound, bound);
+    this.gen.uniform(data, -bound, bound);
     return this.vector(name, data, 'param');
   }
 

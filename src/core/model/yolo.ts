@@ -1,7 +1,7 @@
 // A YOLOv5 model built from a config (yaml rows as data), running NHWC on any tfjs backend.
 import * as tf from '@tensorflow/tfjs';
 import { ModelConfigError, ShapeError } from '../errors';
-import { createRng } from '../rng';
+import { TorchGenerator } from '../torchGenerator';
 import type { ModelConfig } from './configs';
 import { Detect } from './detect';
 import { C3, Conv, SPPF, Upsample, type Block } from './layers';
@@ -28,7 +28,8 @@ export class YoloModel {
   constructor(readonly cfg: ModelConfig, opts: BuildOptions = {}) {
     this.resolved = resolveModel(cfg, opts.nc);
     const { layers, na, nc, anchorsPx } = this.resolved;
-    this.registry = new Registry(createRng(opts.seed ?? 0));
+    // torch.manual_seed(seed) then Model(): the same seed gives upstream's initial weights, bit for bit.
+    this.registry = new Registry(new TorchGenerator(opts.seed ?? 0));
     this.stride = probeStrides(this.resolved, cfg.name);
     this.save = new Set(layers.flatMap((l) => l.inputs.filter((j) => j !== l.index - 1 && j >= 0)));
     let detect: Detect | undefined;
