@@ -8,6 +8,7 @@ import { bnSiluTrain, fusedBnSiluActive } from '../../src/core/model/bnSilu';
 import { BatchNorm2d, BN_EPS, Conv } from '../../src/core/model/layers';
 import { Registry } from '../../src/core/model/registry';
 import { createRng } from '../../src/core/rng';
+import { TorchGenerator } from '../../src/core/torchGenerator';
 import { since, snapshot } from './counters';
 import type { BnSiluCase, BnSiluCheck, BnSiluResult, ConvBlockCheck, Errors } from './protocol';
 
@@ -65,7 +66,7 @@ async function bnOnBackend(backend: string, c: BnSiluCase, seed: number): Promis
   await tf.setBackend(backend);
   const [, , , ch] = c.shape;
   const size = c.shape.reduce((a, b) => a * b, 1);
-  const bn = new BatchNorm2d(new Registry(createRng(seed)), 'bn', ch);
+  const bn = new BatchNorm2d(new Registry(new TorchGenerator(seed)), 'bn', ch);
   const ts = tf.tidy(() => {
     bn.weight.assign(tf.tensor1d(uniform(seed + 1, ch, 0.5, 1.5)));
     bn.bias.assign(tf.tensor1d(uniform(seed + 2, ch, -0.5, 0.5)));
@@ -104,7 +105,7 @@ const CONV_NAMES = ['out', 'dx', 'dweight', 'dgamma', 'dbeta', 'runningMean', 'r
 /** One Conv block (train) on the current backend: out, its gradients and the running statistics after it. */
 async function convOnBackend(backend: string, x: number[], co: number, dispatches?: { n: number }): Promise<Float32Array[]> {
   await tf.setBackend(backend);
-  const reg = new Registry(createRng(5));
+  const reg = new Registry(new TorchGenerator(5));
   const conv = new Conv(reg, 'c', x[3], co, 3, 2);
   const size = x.reduce((a, b) => a * b, 1);
   const xs = tf.tensor4d(uniform(6, size, -1, 1), x as [number, number, number, number]);

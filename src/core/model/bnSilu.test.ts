@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../../test/backend';
 import { createRng } from '../rng';
+import { TorchGenerator } from '../torchGenerator';
 import { bnSiluTrain, fusedBnSiluActive } from './bnSilu';
 import { BatchNorm2d, BN_EPS } from './layers';
 import { Registry } from './registry';
@@ -32,7 +33,7 @@ async function read(ts: tf.Tensor[]): Promise<Float32Array[]> {
 async function bothPaths(shape: [number, number, number, number], seed: number): Promise<{ ref: Side; got: Side }> {
   const c = shape[3];
   const size = shape.reduce((a, b) => a * b, 1);
-  const bn = new BatchNorm2d(new Registry(createRng(seed)), 'bn', c);
+  const bn = new BatchNorm2d(new Registry(new TorchGenerator(seed)), 'bn', c);
   bn.weight.assign(tf.tensor1d(uniform(seed + 1, c, 0.5, 1.5)));
   bn.bias.assign(tf.tensor1d(uniform(seed + 2, c, -0.5, 0.5)));
   // Offset and scaled inputs: the variance must come from centred values.
