@@ -111,7 +111,10 @@ test('newcomer path: sample dataset, train yolov5n on wasm, live charts, downloa
   await waitForPhase(page, ['done', 'failed'], 150_000);
   await expect(page.getByTestId('run-error')).toHaveCount(0);
   const { max, count, top } = await longestTaskSince(page, t0);
-  console.log(`main thread during training: longest task ${max.toFixed(0)} ms (${count} long tasks; longest: ${top})`);
+  // A printed figure, not an assertion: it depends on the machine's load (issue 6: the UI stays responsive).
+  console.log(count
+    ? `main thread during training: longest task ${max.toFixed(0)} ms, ${count} tasks over 50 ms (longest: ${top})`
+    : 'main thread during training: no task over 50 ms (the shortest a long-task entry reports)');
 
   expect(await chartPoints(page, 'chart-map')).toBe(2);
   expect(await chartPoints(page, 'chart-lr')).toBeGreaterThanOrEqual(4);

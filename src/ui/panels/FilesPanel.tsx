@@ -43,15 +43,19 @@ function OnnxOptions(props: { imgsz: string; dynamic: boolean; onImgsz: (v: stri
 }
 
 export function FilesPanel() {
-  const view = useStudio((s) => s.view);
-  const runImgsz = useRunImgsz(view?.runId, (view?.checkpoints.length ?? 0) > 0);
+  // Selected field by field: the view changes with every training step, none of these does.
+  const runId = useStudio((s) => s.view?.runId);
+  const checkpoints = useStudio((s) => s.view?.checkpoints);
+  const phase = useStudio((s) => s.view?.phase);
+  const hasRows = useStudio((s) => (s.view?.rows.length ?? 0) > 0);
+  const runImgsz = useRunImgsz(runId, (checkpoints?.length ?? 0) > 0);
   const [error, setError] = useState<string | null>(null);
   const [imgsz, setImgsz] = useState('');
   const [dynamic, setDynamic] = useState(false);
   const [exporting, setExporting] = useState<string | null>(null);
   // A newly opened run starts from its own training size.
   useEffect(() => setImgsz(runImgsz === null ? '' : String(runImgsz)), [runImgsz]);
-  if (!view) return null;
+  if (runId === undefined || !checkpoints) return null;
   const run = async (f: () => Promise<unknown>) => {
     try {
       setError(null);
@@ -63,27 +67,26 @@ export function FilesPanel() {
   const exportOnnx = (entryId: string) => void run(async () => {
     setExporting(entryId);
     try {
-      await downloadOnnx(view.runId, entryId, { ...(imgsz ? { imgsz: Number(imgsz) } : {}), dynamic });
+      await downloadOnnx(runId, entryId, { ...(imgsz ? { imgsz: Number(imgsz) } : {}), dynamic });
     } finally {
       setExporting(null);
     }
   });
-  const hasRows = view.rows.length > 0;
   return (
     <Panel title="Files" testId="panel-files">
-      {view.checkpoints.length === 0 ? (
+      {checkpoints.length === 0 ? (
         <p className="muted">last.pt and best.pt appear here after the first epoch.</p>
       ) : (
         <>
           <OnnxOptions imgsz={imgsz} dynamic={dynamic} onImgsz={setImgsz} onDynamic={setDynamic} />
           <ul className="list">
-            {view.checkpoints.map((c) => (
+            {checkpoints.map((c) => (
               <li key={c.id}>
                 <div className="grow">
                   <div className="name">{checkpointFileName(c.id)}</div>
                   <small>{describeEpoch(c.epoch)} · {formatBytes(c.size)}</small>
                 </div>
-                <button data-testid={`download-${c.id}`} onClick={() => void run(() => downloadCheckpoint(view.runId, c.id))}>Download</button>
+                <button data-testid={`download-${c.id}`} onClick={() => void run(() => downloadCheckpoint(runId, c.id))}>Download</button>
                 <button data-testid={`onnx-${c.id}`} disabled={exporting !== null} onClick={() => exportOnnx(c.id)}
                   title={`Export ${checkpointFileName(c.id)} as ONNX (input 'images' 1x3x${imgsz || '?'}x${imgsz || '?'}, output 'output0')`}>
                   {exporting === c.id ? 'Exporting…' : 'ONNX'}
@@ -94,9 +97,9 @@ export function FilesPanel() {
         </>
       )}
       <div className="row">
-        <button data-testid="download-results" disabled={!hasRows} onClick={() => void run(() => downloadRunFile(view.runId, 'results.csv'))}>results.csv</button>
-        <button data-testid="download-hyp" disabled={view.phase === 'starting'} onClick={() => void run(() => downloadRunFile(view.runId, 'hyp.yaml'))}>hyp.yaml</button>
-        <button data-testid="download-opt" disabled={view.phase === 'starting'} onClick={() => void run(() => downloadRunFile(view.runId, 'opt.yaml'))}>opt.yaml</button>
+        <button data-testid="download-results" disabled={!hasRows} onClick={() => void run(() => downloadRunFile(runId, 'results.csv'))}>results.csv</button>
+        <button data-testid="download-hyp" disabled={phase === 'starting'} onClick={() => void run(() => downloadRunFile(runId, 'hyp.yaml'))}>hyp.yaml</button>
+        <button data-testid="download-opt" disabled={phase === 'starting'} onClick={() => void run(() => downloadRunFile(runId, 'opt.yaml'))}>opt.yaml</button>
       </div>
       {error && <p className="notice error" data-testid="files-error">{error}</p>}
     </Panel>

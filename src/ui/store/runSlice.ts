@@ -7,6 +7,7 @@ import { runLockName, type TrainConfig } from '../../protocol/messages';
 import { deleteRun, getRun, listCheckpoints, listRuns, readEpochMetrics, updateRun, type RunSummary } from '../../storage';
 import { studioDb } from '../db';
 import { applyRunMessage } from './runEvents';
+import { batchRunMessages } from './runMessageBatch';
 import { storedValidation } from './runHistory';
 import { currentTrainConfig, currentWeightsSource, modelLabel } from './trainConfig';
 import type { RunListEntry, RunSlice, RunView, Slice } from './types';
@@ -61,13 +62,18 @@ async function withResumeInfo(r: RunSummary): Promise<RunListEntry> {
 }
 
 export const createRunSlice: Slice<RunSlice> = (set, get) => {
-  trainerClient().onRunMessage((msg: RunMessage) => {
-    const view = get().view;
-    if (!view || view.runId !== msg.runId) return;
-    set({ view: applyRunMessage(view, msg) });
-    if (msg.type === 'checkpoint' || msg.type === 'runStarted') void get().refreshCheckpoints();
-    if (msg.type === 'done' || msg.type === 'error' || msg.type === 'runStarted') void get().refreshRuns();
-  });
+  // Steps arrive batched (runMessageBatch.ts): one store update for all of them keeps re-renders to ~10 a second.
+  trainerClient().onRunMessage(batchRunMessages((batch: RunMessage[]) => {
+    const before = get().view;
+    let view = before;
+    for (const msg of batch) if (view && view.runId === msg.runId) view = applyRunMessage(view, msg);
+    if (view !== before) set({ view });
+    for (const msg of batch) {
+      if (view?.runId !== msg.runId) continue;
+      if (msg.type === 'checkpoint' || msg.type === 'runStarted') void get().refreshCheckpoints();
+      if (msg.type === 'done' || msg.type === 'error' || msg.type === 'runStarted') void get().refreshRuns();
+    }
+  }));
 
   return {
     runs: [],

@@ -1,37 +1,41 @@
 // PR curve and a metric-confidence curve (F1, P or R) of the last validation, as upstream's PR_curve.png and
-// F1_curve.png: a thin line per class and a thick "all classes" line, legends as upstream writes them.
+// F1_curve.png: a thin line per class and a thick "all classes" line, legends as upstream writes them. Each curve
+// reaches its chart staged (chart/useStaged.ts), in a task of its own after the validation's other results.
 import { memo, useMemo, useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { CurveChart, CurveCharts } from '../../../protocol/valAnalytics';
+import { LinePlot } from '../chart/LinePlot';
+import type { AxisSpec } from '../chart/scale';
+import { useBoxWidth } from '../chart/useBoxWidth';
+import { useStaged } from '../chart/useStaged';
 import { classColor } from '../datasets/palette';
 import { curveRows } from './curveData';
 
 const MEAN_COLOR = '#1d4ed8';
+const HEIGHT = 210;
+const UNIT_TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1];
+const UNIT: AxisSpec = { domain: [0, 1], ticks: UNIT_TICKS };
+const f3 = (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : String(v));
 
 const CurvePlot = memo(function CurvePlot(props: { title: string; testId: string; chart: CurveChart; xLabel: string; yLabel: string }) {
-  const { rows, series } = useMemo(() => curveRows(props.chart), [props.chart]);
+  const chart = useStaged(props.chart, 0, true);
+  const { rows, series } = useMemo(() => (chart ? curveRows(chart) : { rows: [], series: [] }), [chart]);
+  const lines = useMemo(() => series.map((s) => ({
+    key: s.key, name: s.label, color: s.mean ? MEAN_COLOR : classColor(s.cls), width: s.mean ? 3 : 1.2,
+  })), [series]);
+  const { xLabel } = props;
+  const formatLabel = useMemo(() => (v: unknown) => `${xLabel} ${typeof v === 'number' ? v.toFixed(2) : v}`, [xLabel]);
+  const [box, width] = useBoxWidth();
   return (
-    <div className="chart" data-testid={props.testId} data-points={rows.length} data-lines={series.length}>
+    <div className="chart" ref={box} data-testid={props.testId} data-points={chart ? rows.length : undefined}
+      data-lines={chart ? series.length : undefined}>
       <h3>{props.title}</h3>
-      {rows.length === 0 ? (
+      {!chart ? (
+        <div style={{ height: HEIGHT + 20 }} /> // the plot and its legend, until the curve's turn to render
+      ) : rows.length === 0 ? (
         <div className="empty">no curve: no class had predictions</div>
       ) : (
-        <ResponsiveContainer width="100%" height={230}>
-          <LineChart data={rows} margin={{ top: 4, right: 12, bottom: 4, left: 0 }}>
-            <CartesianGrid stroke="#eee" />
-            <XAxis dataKey="x" type="number" domain={[0, 1]} ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]} fontSize={11}
-              label={{ value: props.xLabel, position: 'insideBottomRight', offset: -2, fontSize: 11 }} />
-            <YAxis domain={[0, 1]} ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]} fontSize={11} width={36}
-              label={{ value: props.yLabel, angle: -90, position: 'insideLeft', fontSize: 11 }} />
-            <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))}
-              labelFormatter={(v) => `${props.xLabel} ${typeof v === 'number' ? v.toFixed(2) : v}`} />
-            <Legend wrapperStyle={{ fontSize: 11, paddingTop: 10 }} itemSorter={null} />
-            {series.map((s) => (
-              <Line key={s.key} dataKey={s.key} name={s.label} dot={false} isAnimationActive={false}
-                stroke={s.mean ? MEAN_COLOR : classColor(s.cls)} strokeWidth={s.mean ? 3 : 1.2} />
-            ))}
-          </LineChart>
-        </ResponsiveContainer>
+        <LinePlot data={rows} series={lines} x={UNIT} y={UNIT} height={HEIGHT} initialWidth={width.current} xLabel={xLabel}
+          yLabel={props.yLabel} yWidth={36} dots={false} formatX={String} formatY={String} formatValue={f3} formatLabel={formatLabel} />
       )}
     </div>
   );

@@ -11,7 +11,7 @@ export interface CurveSeries {
 }
 
 export interface CurveRows {
-  rows: Record<string, number>[];
+  rows: ({ x: number } & Record<string, number>)[];
   series: CurveSeries[];
 }
 
@@ -21,7 +21,7 @@ export function curveRows(chart: CurveChart): CurveRows {
   if (!lines.length) return { rows: [], series: [] };
   const n = lines[0].line.y.length;
   const rows = Array.from({ length: n }, (_, i) => {
-    const row: Record<string, number> = { x: i / (n - 1) };
+    const row: { x: number } & Record<string, number> = { x: i / (n - 1) };
     for (const { key, line } of lines) row[key] = line.y[i];
     return row;
   });
