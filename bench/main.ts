@@ -79,15 +79,21 @@ async function valSection(results: Record<string, unknown>) {
 
 // WebGPU in Chromium (bench/webgpuStep.ts): stock tfjs kernels vs ours per step, and the per-layer conv table.
 // --img / --batch / --model pick one case (real GPUs: larger); default: SwiftShader-sized shapes. --no-fused-bn: the
-// "ours" side without the fused train-mode BN + SiLU kernels (what they add on top of the others).
+// "ours" side without the fused train-mode BN + SiLU kernels (what they add on top of the others); --without g1,g2:
+// without those groups of our kernels (WEBGPU_SPEED_GROUPS in src/backend/fixes/webgpu.ts); --ablate: also each group
+// left out in turn (the first case); --layers-only: no step timing, only the per-layer conv table.
 async function webgpuSection(results: Record<string, unknown>) {
   const model = (arg('model') ?? 'yolov5n') as 'yolov5n' | 'yolov5s';
   const iters = Number(arg('iters') ?? 3);
   const one = arg('img') !== undefined || arg('batch') !== undefined;
   const cases = (one ? [[Number(arg('img') ?? 128), Number(arg('batch') ?? 2)]] : [[64, 2], [128, 2]])
-    .map(([img, batch]) => ({ model, img, batch, iters, warmup: 1, fusedBnSilu: !process.argv.includes('--no-fused-bn') }));
+    .map(([img, batch]) => ({
+      model, img, batch, iters, warmup: 1, fusedBnSilu: !process.argv.includes('--no-fused-bn'), without: arg('without')?.split(','),
+    }));
+  // --layers-only: just the per-layer conv kernel table (for the last case).
+  const steps = process.argv.includes('--layers-only') ? [] : cases;
   try {
-    results.webgpu = await benchWebGpu({ cases, layers: cases[cases.length - 1] });
+    results.webgpu = await benchWebGpu({ cases: steps, layers: cases[cases.length - 1], ablate: process.argv.includes('--ablate') });
   } catch (err) {
     console.error(`webgpu (Chromium): FAILED: ${err instanceof Error ? err.message : String(err)}`);
     process.exitCode = 1;

@@ -1,10 +1,13 @@
-// Our webgpu kernels checked on the adapter, for e2e/webgpuKernels.spec.ts and the bench: Conv2DBackpropFilter
-// against the cpu backend on the same data, and the flat gather/scatter copies round trip.
+// Our webgpu kernels checked on the adapter, for e2e/webgpuKernels.spec.ts and the bench: the three conv kernels
+// (Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter) against the cpu backend on the same data, and the flat
+// gather/scatter copies round trip.
 import * as tf from '@tensorflow/tfjs';
-import { webgpuConv2DBackpropFilterFix as fix } from '../../src/backend/fixes/webgpuConv2DBackpropFilter';
+import { WEBGPU_SPEED_FIXES } from '../../src/backend/fixes/webgpu';
 import { gatherFlat, scatterFlat } from '../../src/core/optim';
 import { createRng } from '../../src/core/rng';
-import type { CheckResult, FilterCase, FilterCheck } from './protocol';
+import type { CheckResult, ConvCase, ConvCheck, ConvKernel, Diff } from './protocol';
+
+const CONV_KERNELS: ConvKernel[] = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'];
 
 function data(n: number, seed: number): Float32Array {
   const rng = createRng(seed);
@@ -14,46 +17,69 @@ function data(n: number, seed: number): Float32Array {
 const maxAbs = (a: Float32Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
-/** dW on `backend` through the kernel registry (the op tf.grad uses), read back. */
-async function filterGrad(backend: string, c: FilterCase, xs: Float32Array, dys: Float32Array, dyShape: number[]) {
+/** The three conv kernels' inputs and attrs for case `c`, as tfjs's conv2d and its gradient pass them. */
+function kernelCall(name: ConvKernel, c: ConvCase, t: { x: tf.Tensor; w: tf.Tensor; dy: tf.Tensor }): [tf.NamedTensorMap, object] {
+  const common = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
+  if (name === 'Conv2D') return [{ x: t.x, filter: t.w }, { ...common, dilations: 1 }];
+  if (name === 'Conv2DBackpropInput') return [{ dy: t.dy, filter: t.w }, { ...common, inputShape: c.x }];
+  return [{ x: t.x, dy: t.dy }, { ...common, filterShape: c.filter }];
+}
+
+/** Each conv kernel's output on `backend` through the kernel registry (what tf.conv2d and tf.grad use), read back. */
+async function convKernels(backend: string, c: ConvCase, data: { x: Float32Array; w: Float32Array; dy: Float32Array }, dyShape: number[]) {
   await tf.setBackend(backend);
-  const dw = tf.tidy(() => tf.engine().runKernel('Conv2DBackpropFilter',
-    { x: tf.tensor4d(xs, c.x), dy: tf.tensor(dys, dyShape) },
-    { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: c.filter } as unknown as tf.NamedAttrMap) as tf.Tensor);
-  const out = (await dw.data()) as Float32Array;
-  dw.dispose();
+  const out = {} as Record<ConvKernel, Float32Array>;
+  for (const name of CONV_KERNELS) {
+    const r = tf.tidy(() => {
+      const t = { x: tf.tensor4d(data.x, c.x), w: tf.tensor4d(data.w, c.filter), dy: tf.tensor(data.dy, dyShape) };
+      const [inputs, attrs] = kernelCall(name, c, t);
+      return tf.engine().runKernel(name, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+    });
+    out[name] = (await r.data()) as Float32Array;
+    r.dispose();
+  }
   return out;
 }
 
-/** d(sum(conv2d(x, w) * r))/dw through tf.grad: the training path, with whatever kernel is registered. */
+/** d(sum(conv2d(x, w) * r))/d(x, w) through tf.grads: the training path, with whatever kernels are registered. */
 async function gradThroughTape(backend: string, xs: Float32Array, ws: Float32Array, rs: Float32Array) {
   await tf.setBackend(backend);
-  const g = tf.tidy(() => {
-    const x = tf.tensor4d(xs, [3, 13, 13, 5]);
+  const [dx, dw] = tf.tidy(() => {
     const r = tf.tensor4d(rs, [3, 7, 7, 6]);
-    return tf.grad((w) => tf.sum(tf.mul(tf.conv2d(x, w as tf.Tensor4D, 2, 1), r)))(tf.tensor4d(ws, [3, 3, 5, 6]));
+    return tf.grads((x, w) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 1), r)))(
+      [tf.tensor4d(xs, [3, 13, 13, 5]), tf.tensor4d(ws, [3, 3, 5, 6])],
+    );
   });
-  const out = (await g.data()) as Float32Array;
-  g.dispose();
+  const out = [(await dx.data()) as Float32Array, (await dw.data()) as Float32Array];
+  tf.dispose([dx, dw]);
   return out;
 }
 
-export async function checkFilterGrad(cases: FilterCase[]): Promise<CheckResult> {
-  const registered = tf.getKernel(fix.kernelName, 'webgpu')?.kernelFunc === fix.kernelFunc;
-  const out: FilterCheck[] = [];
+export async function checkConvKernels(cases: ConvCase[]): Promise<CheckResult> {
+  const registered = Object.fromEntries(CONV_KERNELS.map((name) => {
+    const fix = WEBGPU_SPEED_FIXES.find((f) => f.kernelName === name);
+    return [name, fix !== undefined && tf.getKernel(name, 'webgpu')?.kernelFunc === fix.kernelFunc];
+  })) as Record<ConvKernel, boolean>;
+  const out: ConvCheck[] = [];
+  const tensorsBefore = tf.memory().numTensors;
   try {
     for (const [i, c] of cases.entries()) {
       const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.stride, 1, c.pad);
       const dyShape = [c.x[0], info.outHeight, info.outWidth, c.filter[3]];
-      const xs = data(c.x.reduce((a, b) => a * b), 10 + i);
-      const dys = data(dyShape.reduce((a, b) => a * b), 100 + i);
-      const ref = await filterGrad('cpu', c, xs, dys, dyShape);
-      const got = await filterGrad('webgpu', c, xs, dys, dyShape);
-      out.push({ ...c, maxAbsDiff: ref.length === got.length ? maxDiff(got, ref) : Infinity, maxAbsRef: maxAbs(ref) });
+      const size = (s: number[]) => s.reduce((a, b) => a * b);
+      const d = { x: data(size(c.x), 10 + i), w: data(size(c.filter), 50 + i), dy: data(size(dyShape), 100 + i) };
+      const ref = await convKernels('cpu', c, d, dyShape);
+      const got = await convKernels('webgpu', c, d, dyShape);
+      const errors = Object.fromEntries(CONV_KERNELS.map((name) => [name, {
+        maxAbsDiff: ref[name].length === got[name].length ? maxDiff(got[name], ref[name]) : Infinity,
+        maxAbsRef: maxAbs(ref[name]),
+      }])) as Record<ConvKernel, Diff>;
+      out.push({ ...c, errors });
     }
     const [xs, ws, rs] = [data(3 * 13 * 13 * 5, 1), data(3 * 3 * 5 * 6, 2), data(3 * 7 * 7 * 6, 3)];
     const ref = await gradThroughTape('cpu', xs, ws, rs);
     const got = await gradThroughTape('webgpu', xs, ws, rs);
+    const rel = (k: number) => maxDiff(got[k], ref[k]) / Math.max(1, maxAbs(ref[k]));
     // Rank-5 pad (the gradient of a slice of the loss's (B, na, H, W, no) tensors): stock webgpu drops it.
     const ps = data(2 * 3 * 4 * 5 * 7, 4);
     const padOn = async (backend: string) => {
@@ -66,8 +92,9 @@ export async function checkFilterGrad(cases: FilterCase[]): Promise<CheckResult>
     const padRef = await padOn('cpu');
     const padGot = await padOn('webgpu');
     return {
-      registered, cases: out, gradMaxAbsDiff: maxDiff(got, ref) / Math.max(1, maxAbs(ref)),
+      registered, cases: out, gradMaxAbsDiff: { dx: rel(0), dw: rel(1) },
       pad5MaxAbsDiff: padRef.length === padGot.length ? maxDiff(padGot, padRef) : Infinity,
+      leakedTensors: tf.memory().numTensors - tensorsBefore,
     };
   } finally {
     await tf.setBackend('webgpu');

@@ -1,14 +1,16 @@
-// Per conv layer of the model: forward Conv2D vs our Conv2DBackpropFilter vs tfjs's, each kernel timed alone.
+// Per conv layer of the model: the three conv kernels (forward, input gradient, filter gradient), tfjs's own vs
+// ours, each kernel timed alone.
 // The layer shapes are taken from one real training step (a recording wrapper around our kernel), so every conv
 // the backward pass differentiates appears, Detect's included.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { installFix, stockKernel } from '../../src/backend/fixes/kernelFix';
+import { WEBGPU_SPEED_FIXES } from '../../src/backend/fixes/webgpu';
 import { webgpuConv2DBackpropFilterFix as fix } from '../../src/backend/fixes/webgpuConv2DBackpropFilter';
 import { scaleHyp } from '../../src/core/loss';
 import { buildModel, modelConfig } from '../../src/core/model';
 import { plainSgd, trainStep } from '../../src/core/train/step';
-import type { LayerResult, LayerRow, StepRequest } from './protocol';
+import type { ConvKernel, LayerResult, LayerRow, StepRequest } from './protocol';
 
 interface Call { x: number[]; filter: number[]; stride: number; pad: number }
 
@@ -72,11 +74,19 @@ async function timeKernel(backend: WebGPUBackend, run: Run, reps: number, clock:
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 }
 
+/** tfjs's own kernel for `name` and the one registered now (ours when we replace it, else the same). */
+function kernelPair(name: ConvKernel): { stock: tf.KernelFunc; ours: tf.KernelFunc } {
+  const ours = tf.getKernel(name, 'webgpu')!.kernelFunc;
+  const fix = WEBGPU_SPEED_FIXES.find((f) => f.kernelName === name);
+  const stock = fix && ours === fix.kernelFunc ? stockKernel(fix)!.kernelFunc : ours;
+  return { stock, ours };
+}
+
 export async function layerBench(req: StepRequest, reps = 3): Promise<LayerResult> {
   const backend = tf.backend() as WebGPUBackend;
   const clock = (backend as unknown as { supportTimestampQuery: boolean }).supportTimestampQuery ? 'timestamp' : 'wall';
-  const forward = tf.getKernel('Conv2D', 'webgpu')!.kernelFunc;
-  const stock = stockKernel(fix)!.kernelFunc;
+  const names: ConvKernel[] = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'];
+  const pairs = Object.fromEntries(names.map((n) => [n, kernelPair(n)])) as Record<ConvKernel, { stock: tf.KernelFunc; ours: tf.KernelFunc }>;
   const rows: LayerRow[] = [];
   for (const c of recordConvShapes(req).values()) {
     const [b, h, w, ci] = c.x;
@@ -85,16 +95,22 @@ export async function layerBench(req: StepRequest, reps = 3): Promise<LayerResul
     const x = tf.randomUniform(c.x, -1, 1, 'float32', 1);
     const filter = tf.randomUniform(c.filter, -1, 1, 'float32', 2);
     const dy = tf.randomUniform([b, info.outHeight, info.outWidth, co], -1, 1, 'float32', 3);
-    const convAttrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dilations: 1, dimRoundingMode: undefined };
-    const gradAttrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: c.filter };
-    const as = (f: tf.KernelFunc, inputs: tf.NamedTensorInfoMap, attrs: object): Run =>
-      () => f({ inputs, backend, attrs: attrs as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
-    rows.push({
-      ...c,
-      forwardMs: await timeKernel(backend, as(forward, { x, filter }, convAttrs), reps, clock),
-      oursMs: await timeKernel(backend, as(fix.kernelFunc, { x, dy }, gradAttrs), reps, clock),
-      stockMs: await timeKernel(backend, as(stock, { x, dy }, gradAttrs), reps, clock),
-    });
+    const common = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
+    // Inputs and attrs of each kernel, as tfjs's conv2d and its gradient pass them.
+    const calls: Record<ConvKernel, [tf.NamedTensorInfoMap, object]> = {
+      Conv2D: [{ x, filter }, { ...common, dilations: 1 }],
+      Conv2DBackpropInput: [{ dy, filter }, { ...common, inputShape: c.x }],
+      Conv2DBackpropFilter: [{ x, dy }, { ...common, filterShape: c.filter }],
+    };
+    const ms = {} as LayerRow['ms'];
+    for (const name of names) {
+      const [inputs, attrs] = calls[name];
+      const as = (f: tf.KernelFunc): Run => () => f({ inputs, backend, attrs: attrs as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
+      const { stock, ours } = pairs[name];
+      const stockMs = await timeKernel(backend, as(stock), reps, clock);
+      ms[name] = { stock: stockMs, ours: ours === stock ? stockMs : await timeKernel(backend, as(ours), reps, clock) };
+    }
+    rows.push({ ...c, ms });
     tf.dispose([x, filter, dy]);
   }
   return { model: req.model, img: req.img, batch: req.batch, clock, rows };

@@ -4,7 +4,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { initBackend } from '../../src/backend/select';
 import { FLAT_GATHER, FLAT_SCATTER } from '../../src/core/optim/flat';
-import { checkFilterGrad, checkFlatCopy } from './check';
+import { checkConvKernels, checkFlatCopy } from './check';
+import { ablationBench } from './ablation';
+import { checkBnRunning } from './checkBnRunning';
+import { checkFlatOps } from './checkFlatOps';
 import { checkBnSilu } from './checkBnSilu';
 import { checkBnSiluParity } from './checkBnSiluParity';
 import { installCounters } from './counters';
@@ -24,13 +27,25 @@ w.runStepBench = async (req) => {
   const info = await ready;
   return { ...req, adapter: info.adapter ?? 'unknown adapter', ...(await stepBench(req)) };
 };
+w.runAblation = async (req) => {
+  await ready;
+  return ablationBench(req);
+};
 w.runLayerBench = async (req) => {
   await ready;
   return layerBench(req);
 };
-w.checkFilterGrad = async (cases) => {
+w.checkConvKernels = async (cases) => {
   await ready;
-  return checkFilterGrad(cases);
+  return checkConvKernels(cases);
+};
+w.checkBnRunning = async (cases) => {
+  await ready;
+  return checkBnRunning(cases);
+};
+w.checkFlatOps = async (cases) => {
+  await ready;
+  return checkFlatOps(cases);
 };
 w.checkFlatCopy = async () => {
   await ready;

@@ -9,7 +9,21 @@ export interface StepRequest {
   warmup: number;
   /** false: the "ours" side runs without the fused train-mode BN + SiLU kernels (to isolate what they change). */
   fusedBnSilu?: boolean;
+  /** Groups of our kernels (WEBGPU_SPEED_GROUPS) the "ours" side leaves out. */
+  without?: string[];
 }
+
+/** One group of our kernels left out of the "ours" side, timed alternately with the full set in one page. */
+export interface AblationRow {
+  group: string;
+  /** Medians over the same rounds: all of ours, and ours without the group; dispatches per step of each. */
+  fullMs: number;
+  withoutMs: number;
+  fullDispatches: number;
+  withoutDispatches: number;
+}
+
+export interface AblationResult extends StepRequest { loadAvg?: [number, number]; rows: AblationRow[] }
 
 /** Totals over one training step, by kernel name, from tf.profile (timestamp queries per program). */
 export interface KernelTime { name: string; calls: number; ms: number }
@@ -18,6 +32,8 @@ export interface StepFigures {
   kernels: 'stock' | 'ours';
   medianMs: number;
   minMs: number;
+  /** Every timed step's wall ms, in order (stock and ours alternate). */
+  wallMs: number[];
   imagesPerS: number;
   /** GPUComputePassEncoder.dispatchWorkgroups calls per step, whole step and its optimizer / EMA parts. */
   dispatches: number;
@@ -32,9 +48,10 @@ export interface StepFigures {
   waitMs: number;
   /** numBytesInGPU after the first and the last timed step: equal when the buffer pool reuses memory. */
   gpuBytes: [number, number];
-  /** Sum of timed kernels in one profiled step, and the top kernels. */
+  /** Sum of timed kernels in one profiled step, the top kernels, and the top (kernel, input shapes) calls. */
   profiledKernelMs: number;
   topKernels: KernelTime[];
+  topCalls: KernelTime[];
 }
 
 export interface StepResult extends StepRequest {
@@ -44,6 +61,9 @@ export interface StepResult extends StepRequest {
   ours: StepFigures;
 }
 
+/** The three conv kernels a training step runs per conv layer. */
+export type ConvKernel = 'Conv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter';
+
 export interface LayerRow {
   /** x (B, H, W, Ci), filter (KH, KW, Ci, Co), stride, pad: one conv shape of the model (times = its uses). */
   x: number[];
@@ -51,9 +71,8 @@ export interface LayerRow {
   stride: number;
   pad: number;
   uses: number;
-  forwardMs: number;
-  oursMs: number;
-  stockMs: number;
+  /** Median kernel ms per kernel, tfjs's own and ours (equal to stock's when we register none for it). */
+  ms: Record<ConvKernel, { stock: number; ours: number }>;
 }
 
 export interface LayerResult {
@@ -65,26 +84,57 @@ export interface LayerResult {
   rows: LayerRow[];
 }
 
-export interface FilterCase {
+/** One conv: x (B, H, W, Ci), filter (KH, KW, Ci, Co), stride, pad; checked for all three conv kernels. */
+export interface ConvCase {
   x: [number, number, number, number];
   filter: [number, number, number, number];
   stride: number;
   pad: number | 'same' | 'valid';
 }
 
-export interface FilterCheck extends FilterCase {
-  maxAbsDiff: number;
-  maxAbsRef: number;
+/** max |webgpu − cpu| and max |cpu| of one kernel's output. */
+export interface Diff { maxAbsDiff: number; maxAbsRef: number }
+
+export interface ConvCheck extends ConvCase {
+  errors: Record<ConvKernel, Diff>;
 }
 
 export interface CheckResult {
-  /** Our kernel is the one tfjs runs for Conv2DBackpropFilter on webgpu after initBackend. */
-  registered: boolean;
-  cases: FilterCheck[];
-  /** The same comparison through tf.grad of a conv2d (the path training takes). */
-  gradMaxAbsDiff: number;
+  /** Our kernel is the one tfjs runs on webgpu after initBackend, per conv kernel. */
+  registered: Record<ConvKernel, boolean>;
+  cases: ConvCheck[];
+  /** dx and dW of a conv through tf.grads (the path training takes), relative to max(1, max |cpu|). */
+  gradMaxAbsDiff: { dx: number; dw: number };
   /** A rank-5 pad on webgpu vs cpu (stock webgpu's PadProgram does not compile for rank 5). */
   pad5MaxAbsDiff: number;
+  /** tf.memory().numTensors after the checks minus before (0: every intermediate was disposed). */
+  leakedTensors: number;
+}
+
+/** One running-statistics update: C channels, n values per channel behind the variance, momentum, and the scale of
+ * the buffers and statistics (means in ±scale, variances in [0, scale²]). */
+export interface BnRunningCase { channels: number; n: number; momentum: number; scale: number }
+
+export interface BnRunningResult {
+  /** Our kernel is registered for webgpu after initBackend. */
+  registered: boolean;
+  /** Elements (of the 2·C results) whose float32 bits differ from the ops on webgpu and on cpu. */
+  cases: (BnRunningCase & { vsWebgpuOps: number; vsCpuOps: number; values: number })[];
+  /** BatchNorm2d's running buffers after 3 train-mode forwards on webgpu, kernel vs ops: elements that differ. */
+  bnLayer: { bitDiffs: number; values: number };
+  leakedTensors: number;
+}
+
+/** One flat optimizer case: n values, SGD hyperparameters, a clip coefficient or none. */
+export interface FlatOpsCase { n: number; lr: number; momentum: number; weightDecay: number; nesterov: boolean; clip: boolean }
+
+export interface FlatOpsResult {
+  /** The SGD step, EMA and sum-of-squares kernels are registered for webgpu after initBackend. */
+  registered: boolean;
+  /** Per case: elements of [w'; buf; ema'] (3n) whose bits differ from the ops on webgpu and on cpu, and Σg²'s
+   * relative error against float64 through the kernel and through tf.sum(tf.square) on webgpu. */
+  cases: (FlatOpsCase & { values: number; vsWebgpuOps: number; vsCpuOps: number; sumSquares: { relVs64: number; relOpsVs64: number } })[];
+  leakedTensors: number;
 }
 
 /** y (B, H, W, C) with values uniform in offset ± spread. */
@@ -141,7 +191,10 @@ export interface ParityRun {
 export interface BenchWindow {
   runStepBench(req: StepRequest): Promise<StepResult>;
   runLayerBench(req: StepRequest): Promise<LayerResult>;
-  checkFilterGrad(cases: FilterCase[]): Promise<CheckResult>;
+  runAblation(req: StepRequest): Promise<AblationResult>;
+  checkConvKernels(cases: ConvCase[]): Promise<CheckResult>;
+  checkBnRunning(cases: BnRunningCase[]): Promise<BnRunningResult>;
+  checkFlatOps(cases: FlatOpsCase[]): Promise<FlatOpsResult>;
   /** Throws unless odd-sized pieces come back bit for bit through flat gather/scatter; true when our copy kernels did it. */
   checkFlatCopy(): Promise<boolean>;
   checkBnSilu(cases: BnSiluCase[]): Promise<BnSiluResult>;

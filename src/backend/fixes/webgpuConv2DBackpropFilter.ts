@@ -6,134 +6,131 @@ import { runStock, type KernelFix } from './kernelFix';
 // tfjs-backend-webgpu 4.22's Conv2DBackpropFilter runs one thread per weight, each summing over the whole
 // batch·H·W with no reuse: at yolov5n's shapes it is far slower than the forward conv. This is the implicit GEMM
 //   dW (M = KH·KW·Ci, N = Co) = A^T · B,  A (K = B·OH·OW, M) = im2col(x),  B (K, N) = dy viewed as rows,
-// with 32x32 output tiles per workgroup, A and B staged through workgroup memory 16 rows of K at a time, and
-// K split across workgroups when the output alone has too few tiles to fill the device; a second pass then sums
-// the (S, M, N) partials. The flat (M, N) index equals the HWIO index of dW, so no layout change is needed.
+// with no workgroup memory and no barriers (see webgpuConv2D.ts: a CPU adapter pays every barrier per
+// invocation). Each thread owns 4 input channels x 4 output channels of one tap (kh, kw) in registers and walks the
+// output rows (b, oh) of its split, then the columns ow whose input column is inside x (bounds computed once per
+// thread), so the inner loop is 8 contiguous loads and 16 multiply-adds. When the weights alone give too few
+// threads, the rows are split across workgroups and a second pass sums the (S, M, N) partials. The flat (M, N)
+// index equals the HWIO index of dW, so no layout change is needed. The 32x32-tiled workgroup-memory GEMM this
+// replaces took ~0.8-1 s over a 64 px step's layers on SwiftShader, this one ~0.1 s (bench per-layer table).
 // No value import of tfjs-backend-webgpu here: select.ts (also loaded in Node) pulls this file in.
 
-const TILE = 32; // output tile edge (M and N)
-const TK = 16; // rows of K staged per barrier
-const THREADS = 8; // 8x8 threads, each a 4x4 block of the tile
-/** Workgroups we aim for before splitting K further; a split never gets fewer than MIN_K_PER_SPLIT rows. */
-const TARGET_WORKGROUPS = 96;
-const MIN_K_PER_SPLIT = 256;
+const WG = 64;
+const SMALL = 4 * WG; // fewer threads than this per split: 16-thread workgroups
+/** Workgroups we aim for before splitting rows further; a split never gets fewer than MIN_PIXELS output pixels. */
+const TARGET_WORKGROUPS = 16;
+const MIN_PIXELS = 128;
+/**
+ * Nor more than MAX_PIXELS (unless one output row is longer, or a cap below binds): each thread sums its products in
+ * sequence, and float32 error grows with the length of that sum; the partials are then summed in a second pass
+ * (yolov5n's 6x6 stem at 64 px, K = 2·32·32 = 2048: 8 splits of 256 instead of 2 of 1024).
+ */
+const MAX_PIXELS = 256;
+/** Caps on splits (the second pass walks them all) and on the (S, M, N) partials (floats). */
+const MAX_SPLITS = 64;
+const MAX_PARTIAL = 1 << 22;
 
 export interface FilterGradPlan {
-  m: number;
-  n: number;
-  k: number;
+  /** Blocks of 4 output channels and of 4 input channels; threads per split = taps · cBlocks · nBlocks. */
+  nBlocks: number;
+  cBlocks: number;
+  threads: number;
+  /** Output rows (b, oh) per split, and splits (1: no second pass). */
+  rowsPerSplit: number;
   splits: number;
-  kPerSplit: number;
+  workgroup: number;
 }
 
-/** How the GEMM is cut: output tiles, then K split so tiles x splits reaches TARGET_WORKGROUPS. */
+/** How the work is cut: one thread per 4x4 block of dW, then the B·OH output rows split across workgroups. */
 export function planFilterGrad(info: tf.backend_util.Conv2DInfo): FilterGradPlan {
+  const nBlocks = Math.ceil(info.outChannels / 4);
+  const cBlocks = Math.ceil(info.inChannels / 4);
+  const threads = info.filterHeight * info.filterWidth * cBlocks * nBlocks;
+  const workgroup = threads < SMALL ? 16 : WG;
+  const rows = info.batchSize * info.outHeight;
+  const pixels = rows * info.outWidth;
   const m = info.filterHeight * info.filterWidth * info.inChannels;
-  const n = info.outChannels;
-  const k = info.batchSize * info.outHeight * info.outWidth;
-  const tiles = Math.ceil(m / TILE) * Math.ceil(n / TILE);
-  const wanted = Math.max(1, Math.ceil(TARGET_WORKGROUPS / tiles));
-  const byK = Math.max(1, Math.floor(k / MIN_K_PER_SPLIT));
-  let splits = Math.min(wanted, byK);
-  // Whole TK blocks per split, then drop splits that would start past K.
-  const kPerSplit = Math.ceil(Math.ceil(k / splits) / TK) * TK;
-  splits = Math.ceil(k / kPerSplit);
-  return { m, n, k, splits, kPerSplit };
+  const wanted = Math.min(
+    Math.max(Math.ceil(TARGET_WORKGROUPS / Math.ceil(threads / workgroup)), Math.ceil(pixels / MAX_PIXELS)),
+    MAX_SPLITS, Math.floor(MAX_PARTIAL / (m * info.outChannels)),
+  );
+  const byRows = Math.floor(pixels / MIN_PIXELS);
+  const rowsPerSplit = Math.ceil(rows / Math.max(1, Math.min(wanted, byRows, rows)));
+  return { nBlocks, cBlocks, threads, rowsPerSplit, splits: Math.ceil(rows / rowsPerSplit), workgroup };
 }
 
-class FilterGradGemmProgram implements WebGPUProgram {
+class FilterGradRegisterProgram implements WebGPUProgram {
   variableNames = ['x', 'dy'];
-  uniforms = 'gemm : vec4<i32>, filt : vec4<i32>, pads : vec2<i32>,';
-  workgroupSize: [number, number, number] = [THREADS, THREADS, 1];
-  // Non-flat layout: the header then calls main() and we index with workgroupId / localId ourselves.
-  dispatchLayout = { x: [0], y: [1] };
+  // (strideH, strideW, padTop, padLeft), (KH, KW), (nBlocks, cBlocks, threads per split, rows per split)
+  uniforms = 'conv : vec4<i32>, taps : vec2<i32>, blocks : vec4<i32>,';
+  workgroupSize: [number, number, number];
+  dispatchLayout = { x: [0, 1, 2] };
   dispatch: [number, number, number];
   outputShape: number[];
-  shaderKey = 'yoloConv2DDerFilterGemm';
+  shaderKey: string;
 
   constructor(plan: FilterGradPlan, outputShape: number[]) {
-    this.outputShape = outputShape;
-    this.dispatch = [Math.ceil(plan.n / TILE), Math.ceil(plan.m / TILE), plan.splits];
+    this.outputShape = outputShape; // (S, M, N)
+    this.workgroupSize = [plan.workgroup, 1, 1];
+    this.dispatch = [Math.ceil((plan.threads * plan.splits) / plan.workgroup), 1, 1];
+    this.shaderKey = `yoloConv2DDerFilterRegister${plan.workgroup}`;
   }
 
   getUserCode(): string {
     return `
-      var<workgroup> tileA : array<array<f32, ${TILE}>, ${TK}>; // [k][m]: im2col(x)
-      var<workgroup> tileB : array<array<f32, ${TILE}>, ${TK}>; // [k][n]: dy
+      fn main(index : i32) {
+        let T = uniforms.blocks.z;
+        if (index >= T * uniforms.outShape[0]) { return; }
+        let H = uniforms.xShape[1];
+        let W = uniforms.xShape[2];
+        let Ci = uniforms.xShape[3];
+        let OH = uniforms.dyShape[1];
+        let OW = uniforms.dyShape[2];
+        let Co = uniforms.dyShape[3];
+        let KW = uniforms.taps.y;
+        let sh = uniforms.conv.x;
+        let sw = uniforms.conv.y;
+        let split = index / T;
+        let t = index - split * T;
+        let co0 = (t % uniforms.blocks.x) * 4;
+        let rest = t / uniforms.blocks.x;
+        let ci0 = (rest % uniforms.blocks.y) * 4;
+        let tap = rest / uniforms.blocks.y;
+        let kh = tap / KW;
+        let kw = tap - kh * KW;
+        // Columns ow whose input column ow·sw + kw − padLeft lies in [0, W).
+        let owLo = max(0, (uniforms.conv.w - kw + sw - 1) / sw);
+        let hiNum = W - 1 + uniforms.conv.w - kw;
+        let owHi = select(0, min(OW, hiNum / sw + 1), hiNum >= 0);
+        let r0 = split * uniforms.blocks.w;
+        let r1 = min(uniforms.dyShape[0] * OH, r0 + uniforms.blocks.w);
 
-      // x (B, H, W, Ci) at the input pixel that output row k reads through weight row m; 0 in the padding.
-      fn loadA(k : i32, kh : i32, kw : i32, ci : i32, kEnd : i32, mOk : bool) -> f32 {
-        if (k >= kEnd || !mOk) { return 0.0; }
-        let ohw = uniforms.dyShape[1] * uniforms.dyShape[2];
-        let b = k / ohw;
-        let r = k - b * ohw;
-        let oh = r / uniforms.dyShape[2];
-        let ow = r - oh * uniforms.dyShape[2];
-        let ih = oh * uniforms.filt.z + kh - uniforms.pads.x;
-        let iw = ow * uniforms.filt.w + kw - uniforms.pads.y;
-        if (ih < 0 || ih >= uniforms.xShape[1] || iw < 0 || iw >= uniforms.xShape[2]) { return 0.0; }
-        return x[((b * uniforms.xShape[1] + ih) * uniforms.xShape[2] + iw) * uniforms.xShape[3] + ci];
-      }
-
-      fn main() {
-        let M = uniforms.gemm.x;
-        let N = uniforms.gemm.y;
-        let K = uniforms.gemm.z;
-        let tx = i32(localId.x);
-        let ty = i32(localId.y);
-        let lid = ty * ${THREADS} + tx;
-        let m0 = i32(workgroupId.y) * ${TILE};
-        let n0 = i32(workgroupId.x) * ${TILE};
-        let split = i32(workgroupId.z);
-        let kBegin = split * uniforms.gemm.w;
-        let kEnd = min(K, kBegin + uniforms.gemm.w);
-
-        // Each thread stages one column (m or n) of the tiles and rows lid / ${TILE} + 2i: the weight tap of
-        // that column is fixed for the whole loop.
-        let col = lid % ${TILE};
-        let row0 = lid / ${TILE};
-        let m = m0 + col;
-        let mOk = m < M;
-        let kwci = uniforms.filt.y * uniforms.xShape[3];
-        let kh = m / kwci;
-        let kw = (m - kh * kwci) / uniforms.xShape[3];
-        let ci = m - kh * kwci - kw * uniforms.xShape[3];
-        let n = n0 + col;
-        let nOk = n < N;
-
-        var acc : array<vec4<f32>, 4>;
-        // The trip count comes from uniforms only, so the barriers stay in uniform control flow (WGSL's rule);
-        // the last split's rows past K load zeros.
-        let kTiles = uniforms.gemm.w / ${TK};
-        for (var t = 0; t < kTiles; t = t + 1) {
-          let k0 = kBegin + t * ${TK};
-          for (var i = 0; i < ${(TK * TILE) / (THREADS * THREADS)}; i = i + 1) {
-            let kk = row0 + i * ${(THREADS * THREADS) / TILE};
-            let k = k0 + kk;
-            tileA[kk][col] = loadA(k, kh, kw, ci, kEnd, mOk);
-            var bv = 0.0;
-            if (k < kEnd && nOk) { bv = dy[k * N + n]; }
-            tileB[kk][col] = bv;
+        var acc : array<vec4<f32>, 4>; // acc[i][j]: input channel ci0 + i, output channel co0 + j
+        for (var r = r0; r < r1; r = r + 1) {
+          let b = r / OH;
+          let oh = r - b * OH;
+          let ih = oh * sh + kh - uniforms.conv.z;
+          if (ih < 0 || ih >= H) { continue; }
+          var xi = ((b * H + ih) * W + owLo * sw + kw - uniforms.conv.w) * Ci + ci0;
+          var di = (r * OW + owLo) * Co + co0;
+          for (var ow = owLo; ow < owHi; ow = ow + 1) {
+            let a = vec4<f32>(x[xi], x[xi + 1], x[xi + 2], x[xi + 3]);
+            let d = vec4<f32>(dy[di], dy[di + 1], dy[di + 2], dy[di + 3]);
+            acc[0] = acc[0] + a.x * d;
+            acc[1] = acc[1] + a.y * d;
+            acc[2] = acc[2] + a.z * d;
+            acc[3] = acc[3] + a.w * d;
+            xi = xi + sw * Ci;
+            di = di + Co;
           }
-          workgroupBarrier();
-          for (var kk = 0; kk < ${TK}; kk = kk + 1) {
-            let b = vec4<f32>(tileB[kk][tx * 4], tileB[kk][tx * 4 + 1], tileB[kk][tx * 4 + 2], tileB[kk][tx * 4 + 3]);
-            acc[0] = acc[0] + tileA[kk][ty * 4] * b;
-            acc[1] = acc[1] + tileA[kk][ty * 4 + 1] * b;
-            acc[2] = acc[2] + tileA[kk][ty * 4 + 2] * b;
-            acc[3] = acc[3] + tileA[kk][ty * 4 + 3] * b;
-          }
-          workgroupBarrier();
         }
 
-        // Partial sums of split s go to result[s·M·N + m·N + n] (with one split: dW itself, HWIO).
-        let base = split * M * N;
+        // Split s writes result[s·M·N + m·N + n] (one split: dW itself, HWIO), m = tap·Ci + ci.
+        let base = split * uniforms.outShape[1] * Co + (tap * Ci + ci0) * Co + co0;
         for (var i = 0; i < 4; i = i + 1) {
-          let mo = m0 + ty * 4 + i;
-          if (mo >= M) { break; }
+          if (ci0 + i >= Ci) { break; }
           for (var j = 0; j < 4; j = j + 1) {
-            let no = n0 + tx * 4 + j;
-            if (no < N) { result[base + mo * N + no] = acc[i][j]; }
+            if (co0 + j < Co) { result[base + i * Co + j] = acc[i][j]; }
           }
         }
       }
@@ -189,18 +186,21 @@ const conv2DBackpropFilter: tf.KernelFunc = (args) => {
     );
   }
   const plan = planFilterGrad(info);
+  const m = info.filterHeight * info.filterWidth * info.inChannels;
   const uniforms = [
-    { type: 'int32', data: [plan.m, plan.n, plan.k, plan.kPerSplit] },
-    { type: 'int32', data: [info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth] },
-    { type: 'int32', data: [info.padInfo.top, info.padInfo.left] },
+    { type: 'int32', data: [info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left] },
+    { type: 'int32', data: [info.filterHeight, info.filterWidth] },
+    { type: 'int32', data: [plan.nBlocks, plan.cBlocks, plan.threads, plan.rowsPerSplit] },
   ];
-  if (plan.splits === 1) {
-    return backend.runWebGPUProgram(new FilterGradGemmProgram(plan, info.filterShape), [x, dy], 'float32', uniforms);
-  }
-  // (S, M, N) partials, then one pass summing over S.
   const partial = backend.runWebGPUProgram(
-    new FilterGradGemmProgram(plan, [plan.splits, plan.m, plan.n]), [x, dy], 'float32', uniforms,
+    new FilterGradRegisterProgram(plan, [plan.splits, m, info.outChannels]), [x, dy], 'float32', uniforms,
   );
+  if (plan.splits === 1) {
+    // (1, M, N) -> HWIO: the same buffer.
+    const out = tf.getKernel('Reshape', 'webgpu')!.kernelFunc({ inputs: { x: partial }, backend, attrs: { shape: info.filterShape } }) as tf.TensorInfo;
+    backend.disposeData(partial.dataId);
+    return out;
+  }
   const out = backend.runWebGPUProgram(
     new SplitSumProgram(info.filterShape), [partial], 'float32', [{ type: 'int32', data: [plan.splits] }],
   );

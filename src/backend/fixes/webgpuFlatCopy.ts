@@ -36,6 +36,15 @@ export function copy(b: Internals, src: tf.TensorInfo, srcOff: number, dst: tf.T
   b.commandQueueOwnedIds.add(dst.dataId);
 }
 
+/** Rows 0..k-1 of a (k, C) float32 buffer as k new (C) tensors, by buffer copies (no dispatch). */
+export function rowsOf(b: Internals, src: tf.TensorInfo, c: number, k: number): tf.TensorInfo[] {
+  return Array.from({ length: k }, (_, i) => {
+    const t = b.makeTensorInfo([c], 'float32');
+    copy(b, src, i * c, t, 0, c);
+    return t;
+  });
+}
+
 function checkFloat(t: tf.TensorInfo, kernel: string): void {
   if (t.dtype !== 'float32') throw new Error(`${kernel} (webgpu): only float32, got ${t.dtype} [${t.shape}]`);
 }

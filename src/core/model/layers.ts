@@ -1,6 +1,7 @@
 // YOLOv5's building blocks on tfjs, NHWC. Names follow the paper/upstream (cv1, cv2, m) so that state_dict keys
 // come out identical: `${prefix}.cv1.conv.weight`.
 import * as tf from '@tensorflow/tfjs';
+import { bnRunningUpdate } from './bnRunning';
 import { bnSiluTrain, fusedBnSiluActive } from './bnSilu';
 import type { Registry } from './registry';
 
@@ -52,10 +53,11 @@ export class BatchNorm2d {
   /** Running statistics move with `momentum` on every train-mode forward; no gradient flows through them. */
   updateRunning(mean: tf.Tensor, variance: tf.Tensor, n: number, momentum = BN_MOMENTUM): void {
     tf.tidy(() => {
-      // These values never feed the loss, so the tape leaves them out of the backward pass.
-      const unbiased = variance.mul(n / Math.max(n - 1, 1));
-      this.runningMean.assign(this.runningMean.mul(1 - momentum).add(mean.mul(momentum)));
-      this.runningVar.assign(this.runningVar.mul(1 - momentum).add(unbiased.mul(momentum)));
+      // These values never feed the loss, so the tape leaves them out of the backward pass. One kernel where the
+      // backend registers it (webgpu), else seven element-wise ops; the same float32 results either way.
+      const [runningMean, runningVar] = bnRunningUpdate(this.runningMean, this.runningVar, mean, variance, { momentum, n });
+      this.runningMean.assign(runningMean);
+      this.runningVar.assign(runningVar);
     });
     this.tracked.value += 1;
   }

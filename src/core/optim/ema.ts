@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildModel, type YoloModel } from '../model';
 import { FlatCache, gatherFlat } from './flat';
+import { flatEma } from './flatOps';
 
 export const EMA_DECAY = 0.9999;
 export const EMA_TAU = 2000;
@@ -26,7 +27,8 @@ export type EmaPair =
 export class EmaAverager {
   /**
    * The multi-tensor path (`fused`): all device pairs as one flat (n,) EMA buffer, the model side gathered once
-   * per update, three element-wise ops, one scatter back. Same per-element ops as the per-pair loop.
+   * per update, three element-wise ops (one kernel where the backend has it: flatOps.ts), one scatter back. Same
+   * per-element ops as the per-pair loop.
    */
   private readonly flat: { ema: FlatCache; model: tf.Variable[] } | null;
 
@@ -43,7 +45,7 @@ export class EmaAverager {
     if (this.flat) {
       const { ema, model } = this.flat;
       // (n,) over every device pair, in pair order.
-      ema.write(tf.tidy(() => tf.add(tf.mul(ema.get(), d), tf.mul(gatherFlat(model), keep)) as tf.Tensor1D));
+      ema.write(tf.tidy(() => flatEma(ema.get(), gatherFlat(model), { d, keep })));
     } else {
       tf.tidy(() => {
         for (const p of this.pairs) {

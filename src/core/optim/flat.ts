@@ -3,6 +3,7 @@
 // compute dispatches (src/backend/fixes/webgpuFlatCopy.ts: buffer-to-buffer copies on WebGPU); elsewhere it is
 // tf.concat / tf.split, which on cpu and wasm are plain memory copies anyway.
 import * as tf from '@tensorflow/tfjs';
+import { flatSumSquares } from './flatOps';
 
 /** Kernel names (ours, not tfjs's): inputs = the tensors, output = (sum of sizes,) float32. */
 export const FLAT_GATHER = 'YoloFlatGather';
@@ -76,12 +77,13 @@ export class FlatCache {
 /**
  * clip_grad_norm_ over flat gradient buffers: total = sqrt(sum of squares of everything), coef = min(maxNorm /
  * (total + 1e-6), 1). One reduction per buffer instead of a norm per tensor, so total may differ from the
- * per-tensor two-stage norm by an ulp. No clip (`maxNorm` null): coef null, total 0. Call inside a tidy.
+ * per-tensor two-stage norm by an ulp (a backend's sum-of-squares kernel also sums in its own order). No clip
+ * (`maxNorm` null): coef null, total 0. Call inside a tidy.
  */
 export function flatClip(gflat: readonly (tf.Tensor1D | null)[], maxNorm: number | null): { coef: tf.Scalar | null; total: tf.Scalar } {
   const present = gflat.filter((g): g is tf.Tensor1D => g !== null);
   if (maxNorm === null || present.length === 0) return { coef: null, total: tf.scalar(0) };
-  const sumsq = present.map((g) => tf.sum(tf.square(g)));
+  const sumsq = present.map((g) => flatSumSquares(g));
   const total = tf.sqrt(sumsq.length === 1 ? sumsq[0] : tf.addN(sumsq)) as tf.Scalar;
   return { coef: tf.minimum(tf.div(maxNorm, tf.add(total, 1e-6)), 1) as tf.Scalar, total };
 }

@@ -1,9 +1,10 @@
 // The multi-tensor SGD path (issue 7): the same torch SGD (nesterov, momentum, L2 decay per group) and
 // clip_grad_norm_ as sgd.ts + grads.ts, but over one flat buffer per parameter group instead of one small kernel
 // chain per tensor. Per group and step: gather the gradients once, one sum of squares for the clip, a handful of
-// element-wise ops on (n,) buffers, and one scatter back into the per-parameter variables. The element-wise op
-// order is sgd.ts's, so with the same clip coefficient every weight comes out bit-identical; only the clip's total
-// norm is summed in another order (one reduction instead of a norm of per-tensor norms: ~1 ulp apart).
+// element-wise ops on (n,) buffers (one kernel where the backend has it: flatOps.ts), and one scatter back into the
+// per-parameter variables. The element-wise op order is sgd.ts's, so with the same clip coefficient every weight
+// comes out bit-identical; only the clip's total norm is summed in another order (one reduction instead of a norm
+// of per-tensor norms: ~1 ulp apart).
 //
 // Momentum lives flat between steps, over the params that had a gradient in the last step (the group's
 // "layout"). A param without torch state sits there as zeros, and momentum * 0 + d = d is torch's first-step
@@ -11,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerState } from '../io';
 import { FlatCache, flatClip, gatherFlat, scatterFlat } from './flat';
+import { flatSgdStep } from './flatOps';
 import { checkGrads, type Grads } from './optimizer';
 import type { ParamRef } from './paramGroups';
 import { SGD } from './sgd';
@@ -58,17 +60,16 @@ export class FusedSGD extends SGD {
           return;
         }
         const { lr, momentum, weight_decay: wd } = group;
-        const g = coef ? tf.mul(gf, coef) : gf;
         const w = f.weights.get();
-        // sgd.ts's op order, element for element.
-        let d: tf.Tensor = wd !== 0 ? tf.add(g, tf.mul(w, wd)) : g;
-        let mom: tf.Tensor1D | null = null;
         if (momentum !== 0) {
-          const buf = tf.add(tf.mul(f.mom, momentum), d);
-          mom = tf.keep(buf) as tf.Tensor1D;
-          d = this.nesterov ? tf.add(d, tf.mul(buf, momentum)) : buf;
+          // sgd.ts's op order, element for element; one kernel where the backend has it (flatOps.ts).
+          const [w2, buf] = flatSgdStep(gf, w, f.mom, coef, { lr, momentum, weightDecay: wd, nesterov: this.nesterov });
+          next.push({ w: tf.keep(w2), mom: tf.keep(buf) });
+          return;
         }
-        next.push({ w: tf.keep(tf.sub(w, tf.mul(d, lr))) as tf.Tensor1D, mom });
+        const g = coef ? tf.mul(gf, coef) : gf;
+        const d: tf.Tensor = wd !== 0 ? tf.add(g, tf.mul(w, wd)) : g;
+        next.push({ w: tf.keep(tf.sub(w, tf.mul(d, lr))) as tf.Tensor1D, mom: null });
       });
       return totalNorm;
     });
