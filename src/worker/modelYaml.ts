@@ -1,37 +1,17 @@
 // A run's architecture in the worker: a custom upstream-format model yaml is parsed with core/model's parser,
 // resolved as parse_model does and summarized from the layer specs alone (no tensors, so a yolov5x yaml is checked as
 // fast as a yolov5n one); a built-in size comes from core/model/configs.
-import { ModelConfigError, YoloError } from '../core/errors';
-import { modelConfig, parseModelYaml, resolveModel, type ModelConfig, type ResolvedModel } from '../core/model';
+import { YoloError } from '../core/errors';
+import { modelConfig, parseModelYaml, probeStrides, resolveModel, type ModelConfig, type ResolvedModel } from '../core/model';
 import { summarize, summaryName } from '../core/model/summary';
 import { toPlainError, type TrainConfig } from '../protocol/messages';
 import { customYamlName, type ModelYamlCheck } from '../protocol/modelSetup';
-
-/**
- * Output strides of the Detect levels from the layers' geometry: a Conv multiplies its input's stride by its own, an
- * nn.Upsample divides it. Upstream measures the same with a 256 px probe forward; a Concat of maps at different
- * strides cannot run there, and is refused here with the layer named.
- */
-export function detectStrides(m: ResolvedModel, file: string): number[] {
-  const strideOf: number[] = [];
-  for (const layer of m.layers) {
-    const ins = layer.inputs.map((j) => (j === -1 ? 1 : strideOf[j]));
-    if (layer.kind === 'Concat' && new Set(ins).size > 1) {
-      throw new ModelConfigError('bad_layer', `layer ${layer.index}: Concat joins maps of different strides (${ins.join(', ')})`, { file });
-    }
-    let s = ins[0];
-    if (layer.conv) s *= layer.conv.s;
-    if (layer.upsample) s /= layer.upsample.scale;
-    strideOf.push(s);
-  }
-  return m.layers[m.layers.length - 1].inputs.map((j) => strideOf[j]);
-}
 
 /** Parses and resolves a model yaml, throwing ModelConfigError (file, line) for anything buildModel would refuse. */
 export function loadModelYaml(text: string, fileName: string, nc?: number): { cfg: ModelConfig; resolved: ResolvedModel; strides: number[] } {
   const cfg = parseModelYaml(text, fileName);
   const resolved = resolveModel(cfg, nc, fileName);
-  return { cfg, resolved, strides: detectStrides(resolved, fileName) };
+  return { cfg, resolved, strides: probeStrides(resolved, fileName) };
 }
 
 /** The Model panel's check of a pasted or dropped yaml: its summary with the dataset's nc, or the parser's error. */

@@ -138,12 +138,12 @@ export function buildModel(cfg: ModelConfig, opts: BuildOptions = {}): YoloModel
  * divides it. (The probe's one train-mode forward on zeros also left every BN with running_var 0.9 and
  * num_batches_tracked 1; BatchNorm2d starts from that state.)
  */
-function probeStrides(m: ResolvedModel, file?: string): number[] {
+export function probeStrides(m: ResolvedModel, file?: string): number[] {
   const strides: number[] = [];
   for (const l of m.layers) {
     const ins = l.inputs.map((j) => (j === -1 ? 1 : strides[j]));
     if (l.kind === 'Concat' && ins.some((s) => s !== ins[0])) {
-      throw new ModelConfigError('bad_layer', `layer ${l.index}: Concat inputs have different strides ${ins.join(', ')}`, { file });
+      throw new ModelConfigError('bad_layer', `layer ${l.index}: Concat joins maps of different strides (${ins.join(', ')})`, { file });
     }
     const s = l.kind === 'Conv' ? ins[0] * l.conv!.s : l.kind === 'Upsample' ? ins[0] / l.upsample!.scale : ins[0];
     strides.push(s);
