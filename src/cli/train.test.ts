@@ -12,6 +12,7 @@ import { tinyDataset } from '../../test/tinyDataset';
 import { hypPreset, type Hyp } from '../core/config/hyps';
 import { validateTrainOptions, type TrainOptions } from '../core/config/trainOptions';
 import { readCheckpoint } from '../core/io';
+import { TorchTensor } from '../core/io/pyvalues';
 import { modelConfig } from '../core/model';
 import { train } from '../core/train';
 import type { TrainEvent, TrainInputs } from '../core/train/types';
@@ -59,10 +60,15 @@ describe('train loop', () => {
     const a = readCheckpoint(lastUnstripped(straight).bytes, 'a.pt');
     const b = readCheckpoint(lastUnstripped(second).bytes, 'b.pt');
     expect(b.epoch).toBe(1);
+    // Saved after scheduler.step(), as upstream: initial_lr * lf(epoch) in every group (lf(0) = 1, lf(1) = 0.505).
+    const lrs = (c: typeof a) => c.optimizer!.param_groups.map((g) => g.lr as number);
+    expect(lrs(readCheckpoint(resumeFrom.bytes, 'r.pt'))).toEqual([0.01, 0.01, 0.01]);
+    for (const v of lrs(a)) expect(v).toBeCloseTo(0.00505, 12);
     expect(b.updates).toBe(a.updates);
     const fp32 = (c: typeof a) => c.extra.get('yolo_studio') as Map<string, unknown>;
-    expect(Buffer.from(fp32(b).get('model_fp32') as Uint8Array).equals(Buffer.from(fp32(a).get('model_fp32') as Uint8Array))).toBe(true);
-    expect(Buffer.from(fp32(b).get('ema_fp32') as Uint8Array).equals(Buffer.from(fp32(a).get('ema_fp32') as Uint8Array))).toBe(true);
+    const bits = (c: typeof a, k: string) => Buffer.from((fp32(c).get(k) as TorchTensor).storage.bytes);
+    expect(bits(b, 'model_fp32').equals(bits(a, 'model_fp32'))).toBe(true);
+    expect(bits(b, 'ema_fp32').equals(bits(a, 'ema_fp32'))).toBe(true);
     const rows = (evs: TrainEvent[]) => evs.filter((e) => e.type === 'epoch').map((e) => (e as Extract<TrainEvent, { type: 'epoch' }>).row);
     expect(rows(second)[0]).toEqual(rows(straight)[1]);
   });

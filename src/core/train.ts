@@ -9,7 +9,7 @@ import { stripCheckpoint, writeCheckpoint, type CheckpointInput, type Plain } fr
 import { computeLoss } from './loss';
 import { uint8ToTensor } from './imageTensor';
 import { fitness } from './metrics';
-import { applySchedule, clipAndStep, GradAccumulator, iterationSchedule } from './optim';
+import { applySchedule, clipAndStep, GradAccumulator, iterationSchedule, schedulerLr } from './optim';
 import { createRng } from './rng';
 import { checkpointInput } from './train/checkpoint';
 import { EarlyStopping } from './train/earlyStopping';
@@ -122,6 +122,9 @@ export async function* train(inputs: TrainInputs): AsyncGenerator<TrainEvent> {
       mlossSum = null;
       if (userStopped) break;
       const lr = optimizer.groups.map((g) => g.lr) as [number, number, number];
+      // scheduler.step(): the groups now hold initial_lr * lf(epoch), so checkpoints store the lr the next epoch
+      // starts from, as upstream's do (the next batch's schedule overwrites it anyway).
+      for (const g of optimizer.groups) g.lr = schedulerLr(g.initial_lr, s.schedule.lf, epoch);
 
       const finalEpoch = epoch + 1 === opt.epochs || stopper.possibleStop;
       let val: ValResult | null = null;

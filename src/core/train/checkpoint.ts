@@ -3,7 +3,8 @@
 // so that resuming continues bit for bit where the run stopped (the fp16 copies alone would round the weights).
 import type { Plain, PyValue, StateDict } from '../io';
 import { YoloError } from '../errors';
-import { type Checkpoint, type CheckpointInput, type CheckpointModel, type ModelYaml } from '../io';
+import { type Checkpoint, type CheckpointInput, type CheckpointModel, makeTensor, type ModelYaml, tensorToFloat32 } from '../io';
+import { TorchTensor } from '../io/pyvalues';
 import type { YoloModel } from '../model';
 import type { ModelEMA, Optimizer } from '../optim';
 
@@ -38,8 +39,12 @@ function checkpointModel(m: YoloModel, sd: StateDict, names: string[], hyp: Reco
   return { yaml: modelYaml(m), names, stateDict: sd, nc: m.nc, hyp, stride: m.stride, yamlFile: m.cfg.name ? `${m.cfg.name}.yaml` : null };
 }
 
-/** All of a state_dict's values as one little-endian float32 byte string, in entry order. */
-function packState(sd: StateDict): Uint8Array {
+/**
+ * All of a state_dict's values, in entry order, as one 1-D float32 torch tensor: saved as a tensor storage in the
+ * zip (4 bytes a value). Version 1 pickled them as a byte string, which torch's protocol-2 pickle stores as latin-1
+ * text (~1.5x the bytes, in data.pkl); those checkpoints still load.
+ */
+export function packState(sd: StateDict): TorchTensor {
   const n = [...sd.values()].reduce((s, t) => s + t.data.length, 0);
   const out = new Float32Array(n);
   let o = 0;
@@ -47,15 +52,18 @@ function packState(sd: StateDict): Uint8Array {
     out.set(t.data, o);
     o += t.data.length;
   }
-  return new Uint8Array(out.buffer);
+  return makeTensor(out, [n], 'float32');
 }
 
-function unpackState(bytes: Uint8Array, like: StateDict, file: string): StateDict {
+export function unpackState(packed: PyValue | undefined, like: StateDict, file: string): StateDict {
+  let all: Float32Array;
+  if (packed instanceof TorchTensor) all = tensorToFloat32(packed);
+  else if (packed instanceof Uint8Array && packed.byteLength % 4 === 0) all = new Float32Array(packed.slice().buffer);
+  else throw new YoloError('bad_resume_state', `${OURS_KEY} weights are neither a float32 tensor nor packed float32 bytes`, { file });
   const total = [...like.values()].reduce((s, t) => s + t.data.length, 0);
-  if (bytes.byteLength !== total * 4) {
-    throw new YoloError('bad_resume_state', `${OURS_KEY} weights hold ${bytes.byteLength / 4} values, the model ${total}`, { file });
+  if (all.length !== total) {
+    throw new YoloError('bad_resume_state', `${OURS_KEY} weights hold ${all.length} values, the model ${total}`, { file });
   }
-  const all = new Float32Array(bytes.slice().buffer);
   const sd: StateDict = new Map();
   let o = 0;
   for (const [k, t] of like) {
@@ -70,7 +78,7 @@ export async function checkpointInput(p: CheckpointParts): Promise<CheckpointInp
   const sd = await p.model.stateDict();
   const esd = await p.ema.ema.stateDict();
   const ours = new Map<PyValue, PyValue>([
-    ['version', 1],
+    ['version', 2],
     ['model_fp32', packState(sd)],
     ['ema_fp32', packState(esd)],
     ['last_opt_step', p.lastOptStep],
@@ -105,8 +113,8 @@ export function readResumeState(ckpt: Checkpoint, model: YoloModel, ema: ModelEM
   const ours = ckpt.extra.get(OURS_KEY);
   let lastOptStep = -1;
   if (ours instanceof Map) {
-    model.loadStateDict(unpackState(ours.get('model_fp32') as Uint8Array, ckpt.model.stateDict, file), file);
-    if (ckpt.ema) ema.ema.loadStateDict(unpackState(ours.get('ema_fp32') as Uint8Array, ckpt.ema.stateDict, file), file);
+    model.loadStateDict(unpackState(ours.get('model_fp32'), ckpt.model.stateDict, file), file);
+    if (ckpt.ema) ema.ema.loadStateDict(unpackState(ours.get('ema_fp32'), ckpt.ema.stateDict, file), file);
     lastOptStep = Number(ours.get('last_opt_step') ?? -1);
   } else {
     model.loadStateDict(ckpt.model.stateDict, file);
