@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import { startServer } from '../scripts/serve.js';
 import { buildBenchPage, chromiumMissing } from './browserPage';
-import type { AblationResult, BenchWindow, ConvKernel, LayerResult, StepRequest, StepResult } from './webgpu/protocol';
+import type { AblationResult, BenchWindow, ConvKernel, LayerResult, LayerRow, StepRequest, StepResult } from './webgpu/protocol';
 
 /** Builds bench/webgpu into `outDir` (also used by e2e/webgpuKernels.spec.ts). */
 export function buildWebGpuPage(outDir: string): Promise<void> {
@@ -113,11 +113,17 @@ function printLayers(l: LayerResult): void {
   const short: Record<ConvKernel, string> = { Conv2D: 'fwd', Conv2DBackpropInput: 'dx', Conv2DBackpropFilter: 'dW' };
   console.log(`\nper conv layer: ${l.model} img ${l.img} batch ${l.batch}, median kernel ms (${l.clock} clock), stock / ours`);
   console.log(`  ${'x (B,H,W,Ci)'.padEnd(16)}${'filter'.padEnd(14)}${'s'.padStart(2)}${'p'.padStart(2)}${'uses'.padStart(5)}`
-    + names.map((n) => `${`${short[n]} stock`.padStart(11)}${'ours'.padStart(9)}${'x'.padStart(7)}`).join(''));
+    + names.map((n) => `${`${short[n]} stock`.padStart(11)}${'ours'.padStart(9)}${'x'.padStart(7)}`).join('')
+    + `${'dW/fwd stock'.padStart(14)}${'ours'.padStart(6)}`);
+  // dW against the forward conv of the same layer shape, each side against its own forward (the issue's table).
+  const dwRatio = (r: LayerRow, k: 'stock' | 'ours') => (r.ms.Conv2DBackpropFilter[k] / r.ms.Conv2D[k]).toFixed(2);
   for (const r of l.rows) {
     console.log(`  ${r.x.join('x').padEnd(16)}${r.filter.join('x').padEnd(14)}${String(r.stride).padStart(2)}${String(r.pad).padStart(2)}${String(r.uses).padStart(5)}`
-      + names.map((n) => `${f(r.ms[n].stock, 3).padStart(11)}${f(r.ms[n].ours, 3).padStart(9)}${ratio(r.ms[n].stock, r.ms[n].ours).padStart(7)}`).join(''));
+      + names.map((n) => `${f(r.ms[n].stock, 3).padStart(11)}${f(r.ms[n].ours, 3).padStart(9)}${ratio(r.ms[n].stock, r.ms[n].ours).padStart(7)}`).join('')
+      + `${dwRatio(r, 'stock').padStart(14)}${dwRatio(r, 'ours').padStart(6)}`);
   }
+  const over = l.rows.filter((r) => r.ms.Conv2DBackpropFilter.ours > 2 * r.ms.Conv2D.ours).length;
+  console.log(`  layers with our dW > 2x our fwd: ${over} of ${l.rows.length}`);
   const sum = (n: ConvKernel, k: 'stock' | 'ours') => l.rows.reduce((s, r) => s + r.ms[n][k] * r.uses, 0);
   console.log(`  total (x uses): ${names.map((n) => `${short[n]} stock ${f(sum(n, 'stock'))} ms, ours ${f(sum(n, 'ours'))} ms`).join('; ')}`);
 }

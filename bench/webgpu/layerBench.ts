@@ -49,29 +49,42 @@ function recordConvShapes(req: StepRequest): Map<string, Call & { uses: number }
 
 type Run = () => tf.TensorInfo;
 
-/** Median GPU time of `run` over `reps` (after one untimed run): timestamp queries, or submit-to-done wall time. */
-async function timeKernel(backend: WebGPUBackend, run: Run, reps: number, clock: 'timestamp' | 'wall'): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i <= reps; i++) {
-    let out: tf.TensorInfo | undefined;
-    let ms: number;
-    if (clock === 'timestamp') {
-      const t = await backend.time(() => { out = run(); });
-      ms = t.kernelMs as number;
-    } else {
-      await backend.device.queue.onSubmittedWorkDone();
-      const t0 = performance.now();
-      out = run();
-      const b = backend as unknown as { endComputePassEncoder(): void; submitQueue(): void };
-      b.endComputePassEncoder();
-      b.submitQueue();
-      await backend.device.queue.onSubmittedWorkDone();
-      ms = performance.now() - t0;
-    }
-    backend.disposeData(out!.dataId);
-    if (i > 0) times.push(ms);
+/** GPU time of one `run`: timestamp queries, or submit-to-done wall time. */
+async function timeOnce(backend: WebGPUBackend, run: Run, clock: 'timestamp' | 'wall'): Promise<number> {
+  let out: tf.TensorInfo | undefined;
+  let ms: number;
+  if (clock === 'timestamp') {
+    const t = await backend.time(() => { out = run(); });
+    ms = t.kernelMs as number;
+  } else {
+    await backend.device.queue.onSubmittedWorkDone();
+    const t0 = performance.now();
+    out = run();
+    const b = backend as unknown as { endComputePassEncoder(): void; submitQueue(): void };
+    b.endComputePassEncoder();
+    b.submitQueue();
+    await backend.device.queue.onSubmittedWorkDone();
+    ms = performance.now() - t0;
   }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  backend.disposeData(out!.dataId);
+  return ms;
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+/**
+ * Median time of each run over `reps` rounds (after one untimed round). The runs take turns within a round, so a
+ * change in the machine's load shifts all of them alike and the ratios between them hold.
+ */
+async function timeInTurns(backend: WebGPUBackend, runs: Run[], reps: number, clock: 'timestamp' | 'wall'): Promise<number[]> {
+  const times = runs.map(() => [] as number[]);
+  for (let i = 0; i <= reps; i++) {
+    for (let k = 0; k < runs.length; k++) {
+      const ms = await timeOnce(backend, runs[k], clock);
+      if (i > 0) times[k].push(ms);
+    }
+  }
+  return times.map(median);
 }
 
 /** tfjs's own kernel for `name` and the one registered now (ours when we replace it, else the same). */
@@ -102,14 +115,18 @@ export async function layerBench(req: StepRequest, reps = 3): Promise<LayerResul
       Conv2DBackpropInput: [{ dy, filter }, { ...common, inputShape: c.x }],
       Conv2DBackpropFilter: [{ x, dy }, { ...common, filterShape: c.filter }],
     };
-    const ms = {} as LayerRow['ms'];
+    // Stock and ours of all three kernels in turns: (stock, ours) per kernel, ours skipped where it is stock.
+    const runs: Run[] = [];
+    const slots: Record<string, number> = {};
     for (const name of names) {
       const [inputs, attrs] = calls[name];
       const as = (f: tf.KernelFunc): Run => () => f({ inputs, backend, attrs: attrs as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
       const { stock, ours } = pairs[name];
-      const stockMs = await timeKernel(backend, as(stock), reps, clock);
-      ms[name] = { stock: stockMs, ours: ours === stock ? stockMs : await timeKernel(backend, as(ours), reps, clock) };
+      slots[`${name}/stock`] = runs.push(as(stock)) - 1;
+      slots[`${name}/ours`] = ours === stock ? slots[`${name}/stock`] : runs.push(as(ours)) - 1;
     }
+    const t = await timeInTurns(backend, runs, reps, clock);
+    const ms = Object.fromEntries(names.map((n) => [n, { stock: t[slots[`${n}/stock`]], ours: t[slots[`${n}/ours`]] }])) as LayerRow['ms'];
     rows.push({ ...c, ms });
     tf.dispose([x, filter, dy]);
   }

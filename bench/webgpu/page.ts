@@ -33,7 +33,7 @@ w.runAblation = async (req) => {
 };
 w.runLayerBench = async (req) => {
   await ready;
-  return layerBench(req);
+  return layerBench(req, req.iters);
 };
 w.checkConvKernels = async (cases) => {
   await ready;
