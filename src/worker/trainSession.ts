@@ -58,9 +58,14 @@ export class TrainSession {
     private readonly post: (msg: FromWorker) => void,
   ) {}
 
+  /**
+   * Takes effect at the training loop's next batch boundary; the run says 'paused' from there (control()), so a
+   * paused run's checkpoints and analytics are those of the moment it stopped computing. Requested during the
+   * last epoch's final batches, the run simply finishes.
+   */
   pause(): void {
     if (this.state !== 'running') return;
-    this.setState('paused');
+    this.state = 'paused';
   }
 
   resume(): void {
@@ -102,6 +107,7 @@ export class TrainSession {
     if (this.lost) throw this.lost;
     if (this.state === 'stopping') return 'stop';
     if (this.state === 'running') return 'go';
+    this.setState('paused'); // the loop waits from here on: tell the UI (and the stored run) now
     return new Promise((resolve, reject) => {
       // Woken by the next state change (resumed: go, stopped: stop) or by a lost device.
       this.wake = () => (this.lost ? reject(this.lost) : resolve(this.state === 'stopping' ? 'stop' : 'go'));
