@@ -40,7 +40,7 @@ const CASES: ConvCase[] = [
   { x: [1, 1, 1, 5], filter: [3, 3, 5, 6], stride: 2, pad: 1 },
   { x: [2, 2, 2, 256], filter: [1, 1, 256, 255], stride: 1, pad: 0 },
   { x: [2, 32, 32, 16], filter: [3, 3, 16, 32], stride: 2, pad: 1 },
-  // dW's paths: taps grouped two per thread with a last group of one (3x3, 256 blocks), 1x1 stride-1 convs as one
+  // dW's paths: taps grouped five per thread with a last group of four (3x3, 256 blocks), 1x1 stride-1 convs as one
   // flat run of pixels with unchecked stores (channels multiples of 4 and 8) and with rows split across workgroups.
   { x: [1, 5, 5, 128], filter: [3, 3, 128, 64], stride: 1, pad: 1 },
   { x: [2, 3, 3, 64], filter: [1, 1, 64, 64], stride: 1, pad: 0 },

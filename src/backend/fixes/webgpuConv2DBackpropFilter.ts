@@ -32,8 +32,8 @@ const MAX_SPLITS = 64;
 const MAX_PARTIAL = 1 << 22;
 /** Output channels per thread, in vec4s: 4 x 8 blocks keep 12 loads per 32 multiply-adds (4 x 4: 8 per 16). */
 const CO_VECS = 2;
-/** Threads a dW should keep at least (16 workgroups of 64) before a thread takes more than one tap. */
-const MIN_THREADS = 1024;
+/** Threads a dW should keep at least (8 workgroups of 64) before a thread takes more than one tap. */
+const MIN_THREADS = 512;
 
 export interface FilterGradPlan {
   /** vec4s of output channels per thread. */
