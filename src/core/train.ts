@@ -161,6 +161,13 @@ export async function* train(inputs: TrainInputs): AsyncGenerator<TrainEvent> {
         stoppedEarly = true;
         break;
       }
+      // Between epochs too (not after the last: a finished run has nothing left to resume), so a pause asked for
+      // during an epoch's last batches or its validation takes effect here, with this epoch's last.pt stored.
+      if (inputs.control && epoch + 1 < opt.epochs && (await inputs.control()) === 'stop') {
+        userStopped = true;
+        epoch += 1; // this epoch is complete: epochsRun counts it
+        break;
+      }
     }
 
     // strip_optimizer on last.pt and best.pt, then validate best.pt as upstream does (not after a user's stop:
