@@ -131,6 +131,12 @@ ${Q.map((q) => lane.map((_, j) => `          if (co0 + ${4 * q + j} < Co) { ${pu
             di = di + Co;
         }`;
     const windowLoop = `
+        let kh = tap / KW;
+        let kw = tap - kh * KW;
+        // Columns ow whose input column ow·sw + kw − padLeft lies in [0, W).
+        let owLo = max(0, (uniforms.conv.w - kw + sw - 1) / sw);
+        let hiNum = W - 1 + uniforms.conv.w - kw;
+        let owHi = select(0, min(OW, hiNum / sw + 1), hiNum >= 0);
         for (var r = r0; r < r1; r = r + 1) {
           let b = r / OH;
           let oh = r - b * OH;
@@ -167,13 +173,6 @@ ${Q.map((q) => lane.map((_, j) => `          if (co0 + ${4 * q + j} < Co) { ${pu
         let r0 = split * uniforms.blocks.w;
         let r1 = min(uniforms.dyShape[0] * OH, r0 + uniforms.blocks.w);
         for (var tap = tapA; tap < tapB; tap = tap + 1) {
-          let kh = tap / KW;
-          let kw = tap - kh * KW;
-          // Columns ow whose input column ow·sw + kw − padLeft lies in [0, W).
-          let owLo = max(0, (uniforms.conv.w - kw + sw - 1) / sw);
-          let hiNum = W - 1 + uniforms.conv.w - kw;
-          let owHi = select(0, min(OW, hiNum / sw + 1), hiNum >= 0);
-
           ${decl}
           ${this.pointwise ? pointwiseLoop : windowLoop}
 
