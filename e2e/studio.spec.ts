@@ -94,6 +94,8 @@ test('newcomer path: sample dataset, train yolov5n on wasm, live charts, downloa
   // be behind it, so it pauses after epoch 1 or 2; last.pt and the analytics are those of the same epoch.
   await expect.poll(() => chartPoints(page, 'chart-map'), { timeout: 90_000 }).toBe(1);
   await page.getByRole('button', { name: 'Pause' }).click();
+  // The view says 'pausing…' from the click until the worker's loop actually waits (then 'paused').
+  await waitForPhase(page, ['pausing', 'paused'], 2_000);
   await waitForPhase(page, ['paused'], 60_000);
   const midLast = page.getByTestId('download-last');
   await expect(midLast).toBeVisible();

@@ -13,7 +13,7 @@ const BACKEND_CHOICES: { value: BackendPreference; label: string }[] = [
 ];
 
 const PHASE_TEXT: Record<RunView['phase'], string> = {
-  starting: 'starting…', running: 'training', paused: 'paused', stopping: 'stopping after this batch…',
+  starting: 'starting…', running: 'training', pausing: 'pausing…', paused: 'paused', stopping: 'stopping after this batch…',
   done: 'finished', stopped: 'stopped', failed: 'failed', interrupted: 'interrupted',
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRunMessage, appendCapped } from './runEvents';
+import { applyRunMessage, appendCapped, phaseOnControl } from './runEvents';
 import { emptyView } from './runSlice';
 
 describe('run view reducer', () => {
@@ -58,5 +58,22 @@ describe('run view reducer', () => {
     expect(v.phase).toBe('interrupted');
     expect(v.live).toBe(false);
     expect(v.error?.code).toBe('device_lost');
+  });
+
+  it("says 'pausing' from the Pause click until the worker's 'paused'", () => {
+    let v = emptyView('run-1', 'exp1', true);
+    v = applyRunMessage(v, { type: 'runStarted', runId: 'run-1', backend: 'wasm', startEpoch: 0, epochs: 2, trainImages: 64, valImages: 16 });
+    v = { ...v, phase: phaseOnControl(v.phase, 'pause') };
+    expect(v.phase).toBe('pausing');
+    // Steps still arriving before the pause lands keep 'pausing'.
+    v = applyRunMessage(v, { type: 'step', runId: 'run-1', epoch: 0, epochs: 2, batch: 0, nb: 16, mloss: [0.1, 0.02, 0.03], lr: [0.09, 0.001, 0.001], itPerSec: 2, imgsPerSec: 8 });
+    expect(v.phase).toBe('pausing');
+    v = applyRunMessage(v, { type: 'runState', runId: 'run-1', state: 'paused' });
+    expect(v.phase).toBe('paused');
+    // Only a running run starts pausing; resume and stop wait for the worker's word.
+    expect(phaseOnControl('paused', 'pause')).toBe('paused');
+    expect(phaseOnControl('stopping', 'pause')).toBe('stopping');
+    expect(phaseOnControl('running', 'stop')).toBe('running');
+    expect(phaseOnControl('paused', 'resume')).toBe('paused');
   });
 });

@@ -10,6 +10,15 @@ export function appendCapped<T>(series: T[], point: T, max: number): T[] {
   return [...series.slice(0, half).filter((_, i) => i % 2 === 0), ...series.slice(half), point];
 }
 
+/**
+ * The phase shown the moment the user presses a control, before the worker answers. A pause lands only at the next
+ * batch boundary (or after the epoch's validation), so until the worker says 'paused' the view says 'pausing'; the
+ * worker's own runState message replaces it. Other controls keep the phase (stop is acknowledged at once).
+ */
+export function phaseOnControl(phase: RunView['phase'], action: 'pause' | 'resume' | 'stop'): RunView['phase'] {
+  return action === 'pause' && phase === 'running' ? 'pausing' : phase;
+}
+
 const MAX_POINTS = 600;
 const MAX_LOGS = 300;
 

@@ -6,7 +6,7 @@ import { fromStoredRow } from '../../protocol/metrics';
 import { runLockName, type TrainConfig } from '../../protocol/messages';
 import { deleteRun, getRun, listCheckpoints, listRuns, readEpochMetrics, updateRun, type RunSummary } from '../../storage';
 import { studioDb } from '../db';
-import { applyRunMessage } from './runEvents';
+import { applyRunMessage, phaseOnControl } from './runEvents';
 import { batchRunMessages } from './runMessageBatch';
 import { storedValidation } from './runHistory';
 import { currentTrainConfig, currentWeightsSource, modelLabel } from './trainConfig';
@@ -95,6 +95,8 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => {
     control: (action) => {
       const view = get().view;
       if (!view?.live) return;
+      const phase = phaseOnControl(view.phase, action);
+      if (phase !== view.phase) set({ view: { ...view, phase } });
       trainerClient().control(action, view.runId);
     },
 

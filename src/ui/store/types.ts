@@ -89,7 +89,8 @@ export interface LrPoint {
   lr2: number;
 }
 
-export type RunPhase = 'starting' | RunState | RunStatus;
+/** 'pausing': Pause was pressed and the worker has not yet reached the point where its loop waits. */
+export type RunPhase = 'starting' | 'pausing' | RunState | RunStatus;
 
 /** The run shown in the run view: the one training in this tab, or a stored one opened from the runs list. */
 export interface RunView {
